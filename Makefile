@@ -1,0 +1,36 @@
+# The kit's commands. The logic lives in Python (python -m kit); this file only
+# maps the contract's targets onto it. See README.md.
+
+PYTHON_BASE ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+WORKSPACE ?= workspace
+KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
+
+.PHONY: setup test check-solutions bench
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+start-chapter%: $(STAMP)
+	@$(PY) -m kit start $* $(KIT_ARGS)
+
+check-chapter%: $(STAMP)
+	@$(PY) -m kit check $* --workspace "$(WORKSPACE)"
+
+solve-chapter%: $(STAMP)
+	@$(PY) -m kit solve $* $(KIT_ARGS)
+
+check-solutions: $(STAMP)
+	@$(PY) -m kit check-solutions
+
+test: $(STAMP)
+	$(PY) -m pytest tests
+
+bench: $(STAMP)
+	$(PY) tools/benchmark.py

@@ -1,0 +1,290 @@
+"""What the checks know about a learner's DVC pipeline, read through DVC's API.
+
+Everything here works on a throwaway copy of the workspace (the sandbox):
+the learner's files, git refs and experiments are never touched.
+"""
+
+import logging
+import os
+import re
+import shlex
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from checks.messages import CheckFailed
+from kit.shell import run
+
+STAGE_TIMEOUT = int(os.environ.get("DVC_CHECK_STAGE_TIMEOUT", "300"))
+# Copied from the workspace but never used by a check: DVC's temporary files,
+# and the run-cache, which would restore outputs instead of running stages.
+NOT_COPIED = {".dvc/tmp", ".dvc/cache/runs"}
+# Always present when a stage runs alone: git and DVC metadata.
+METADATA = {".git", ".dvc", ".dvcignore", ".gitignore", "dvc.yaml", "dvc.lock"}
+
+logging.getLogger("dvc").setLevel(logging.CRITICAL)
+
+
+@contextmanager
+def inside(path):
+    """DVC's API resolves paths against the current directory: go there."""
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def open_repo(project):
+    from dvc.repo import Repo
+
+    return Repo(str(project))
+
+
+# --- The sandbox ------------------------------------------------------------
+
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def make_sandbox(workspace):
+    """Copy the workspace into a new temporary folder and return the copy.
+
+    DVC's cache objects are immutable, so they are hard-linked (cheap);
+    everything else is copied, symlinks resolved.
+    """
+    workspace = Path(workspace).resolve()
+    target = Path(tempfile.mkdtemp(prefix="dvc-check-")) / workspace.name
+
+    def ignore(folder, names):
+        rel = Path(folder).relative_to(workspace)
+        return [name for name in names if (rel / name).as_posix() in NOT_COPIED]
+
+    def copy(source, dest):
+        if Path(".dvc/cache") in Path(source).relative_to(workspace).parents:
+            _link_or_copy(source, dest)
+        else:
+            shutil.copy2(source, dest)
+
+    shutil.copytree(workspace, target, ignore=ignore, copy_function=copy, symlinks=False,
+                    ignore_dangling_symlinks=True)
+    return target
+
+
+def remove_sandbox(project):
+    shutil.rmtree(Path(project).parent, ignore_errors=True)
+
+
+# --- Reading the pipeline -----------------------------------------------------
+
+@dataclass
+class Stage:
+    name: str
+    addressing: str
+    cmd: str
+    wdir: str
+    deps: list
+    outs: list
+    metrics: list
+    scripts: set = field(default_factory=set)
+    upstream: set = field(default_factory=set)
+
+
+def _yaml_error(error, project):
+    """Turn DVC's YAML errors into a French message with line and column."""
+    from dvc.utils.strictyaml import YAMLSyntaxError, determine_linecol
+    from dvc.utils.serialize import parse_yaml_for_update
+
+    if isinstance(error, YAMLSyntaxError):
+        cause = error.exc.__cause__
+        mark = getattr(cause, "problem_mark", None) or getattr(cause, "context_mark", None)
+        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
+        problem = getattr(cause, "problem", None) or str(cause or error)
+        return CheckFailed("yaml_syntax", where=where, problem=problem)
+    first = error.exc.errors[0]
+    path = " -> ".join(str(part) for part in first.path) or "dvc.yaml"
+    line, col, _ = determine_linecol(parse_yaml_for_update(error.text, error.path) or {}, list(first.path))
+    where = f" (ligne {line}, colonne {col})" if line else ""
+    return CheckFailed("yaml_schema", where=where, problem=first.error_message, path=path)
+
+
+def _scripts_in(cmd, scripts):
+    commands = cmd if isinstance(cmd, list) else [cmd]
+    found = set()
+    for command in commands:
+        try:
+            tokens = shlex.split(command)
+        except ValueError:
+            tokens = command.split()
+        found |= {Path(token).name for token in tokens} & set(scripts)
+    return found
+
+
+def load_pipeline(project, scripts=()):
+    """Read dvc.yaml through DVC; return its stages, upstream first."""
+    from dvc.exceptions import DvcException
+    from dvc.stage import PipelineStage
+    from dvc.utils.strictyaml import YAMLSyntaxError, YAMLValidationError
+
+    project = Path(project)
+    if not (project / "dvc.yaml").exists():
+        raise CheckFailed("no_dvc_yaml")
+    try:
+        with inside(project):
+            repo = open_repo(project)
+            graph = repo.index.graph
+    except (YAMLSyntaxError, YAMLValidationError) as error:
+        raise _yaml_error(error, project) from None
+    except DvcException as error:
+        raise CheckFailed("dvc_error", problem=str(error)) from None
+
+    def rel(path):
+        return Path(os.path.relpath(path, project)).as_posix()
+
+    stages = {}
+    for stage in graph.nodes:
+        if not isinstance(stage, PipelineStage):
+            continue
+        stages[stage] = Stage(
+            name=stage.name, addressing=stage.addressing, cmd=stage.cmd, wdir=rel(stage.wdir),
+            deps=[rel(dep.fs_path) for dep in stage.deps],
+            outs=[rel(out.fs_path) for out in stage.outs],
+            metrics=[rel(out.fs_path) for out in stage.outs if out.metric],
+            scripts=_scripts_in(stage.cmd, scripts),
+        )
+    for stage, info in stages.items():
+        info.upstream = {stages[up].name for up in graph.successors(stage) if up in stages}
+
+    def rank(stage):
+        ranks = [list(scripts).index(s) for s in stages[stage].scripts] if stage in stages else []
+        return (min(ranks) if ranks else len(scripts), stage.addressing)
+
+    order = nx.lexicographical_topological_sort(graph.reverse(), key=rank)
+    return [stages[stage] for stage in order if stage in stages]
+
+
+def stale_stages(project):
+    """Names of the stages `dvc exp run` would run now: changed ones and all downstream."""
+    with inside(project):
+        repo = open_repo(project)
+        changed = set(repo.status())
+        graph = repo.index.graph
+        stale = set()
+        for stage in graph.nodes:
+            if stage.addressing in changed:
+                stale |= {stage} | nx.ancestors(graph, stage)
+        return {getattr(stage, "name", None) or stage.addressing for stage in stale}
+
+
+# --- Running stages -------------------------------------------------------------
+
+KEEP, DESCEND, HIDE = "keep", "descend", "hide"
+
+
+def _relation(path, deps, wdir):
+    """Whether a path is declared (keep), leads to a declared path (descend) or not (hide)."""
+    if any(dep == "." or path == dep or path.startswith(dep + "/") for dep in deps):
+        return KEEP
+    if any(dep.startswith(path + "/") for dep in deps) or wdir == path or wdir.startswith(path + "/"):
+        return DESCEND
+    return HIDE
+
+
+@contextmanager
+def only_declared(project, stage):
+    """Hide every file the stage does not declare, then put them back."""
+    stash = Path(tempfile.mkdtemp(prefix="hidden-", dir=Path(project).parent))
+    hidden = []
+
+    def hide(folder, rel):
+        for entry in sorted(folder.iterdir()):
+            path = f"{rel}{entry.name}"
+            if path in METADATA or entry.name.endswith(".dvc"):
+                continue
+            relation = _relation(path, stage.deps, stage.wdir)
+            if relation == DESCEND and entry.is_dir():
+                hide(entry, path + "/")
+            elif relation == HIDE:
+                (stash / path).parent.mkdir(parents=True, exist_ok=True)
+                entry.rename(stash / path)
+                hidden.append(path)
+
+    try:
+        hide(Path(project), "")
+        yield
+    finally:
+        for path in hidden:
+            target = Path(project) / path
+            if target.exists() or target.is_symlink():
+                continue  # the stage wrote a new version: keep it
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (stash / path).rename(target)
+        shutil.rmtree(stash, ignore_errors=True)
+
+
+def _last_error(output):
+    noise = ("ERROR:", "Running stage", "> ", "Generating lock", "Updating lock", "WARNING:", "To track",
+             "git add", "To enable", "dvc config", "Verifying", "Use `dvc")
+    lines = [line.strip() for line in output.splitlines() if line.strip() and not line.strip().startswith(noise)]
+    return (lines[-1] if lines else output.strip().splitlines()[-1] if output.strip() else "?")[:300]
+
+
+@dataclass
+class StageRun:
+    ok: bool
+    output: str
+    timed_out: bool = False
+    missing_input: str | None = None
+    missing_output: str | None = None
+
+
+def run_stage(project, stage, timeout=STAGE_TIMEOUT):
+    """Run one stage through DVC (`dvc repro --single-item`), output captured."""
+    result = run(["dvc", "repro", "--single-item", "--force", "--no-run-cache", stage.addressing],
+                 cwd=project, timeout=timeout)
+    missing_in = re.search(r"missing dependencies?: '?([^'\n]+)'?", result.output)
+    missing_out = re.search(r"[Oo]utput '([^']+)' does not exist", result.output)
+    return StageRun(result.ok, result.output, result.timed_out,
+                    missing_in.group(1) if missing_in else None,
+                    missing_out.group(1) if missing_out else None)
+
+
+def run_from_scratch(project, stages):
+    """Run every stage once, each with only its declared dependencies present.
+
+    Returns {stage name: error} for the stages that only succeeded with
+    undeclared files present; raises CheckFailed if the pipeline cannot run.
+    """
+    for stage in stages:
+        for out in stage.outs:
+            path = Path(project) / out
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    undeclared = {}
+    for stage in stages:
+        with only_declared(project, stage):
+            attempt = run_stage(project, stage)
+        if not attempt.ok and not attempt.timed_out and not attempt.missing_input and not attempt.missing_output:
+            retry = run_stage(project, stage)
+            if retry.ok:
+                undeclared[stage.name] = _last_error(attempt.output)
+                continue
+            attempt = retry
+        if attempt.ok:
+            continue
+        if attempt.timed_out:
+            raise CheckFailed("stage_timeout", stage=stage.name, cmd=stage.cmd, seconds=STAGE_TIMEOUT)
+        if attempt.missing_input:
+            raise CheckFailed("missing_input", stage=stage.name, path=attempt.missing_input)
+        if attempt.missing_output:
+            raise CheckFailed("missing_output", path=attempt.missing_output,
+                              why=f"l'étape « {stage.name} » le déclare dans ses outs mais son script ne l'a pas écrit.")
+        raise CheckFailed("stage_failed", stage=stage.name, cmd=stage.cmd, error=_last_error(attempt.output))
+    return undeclared

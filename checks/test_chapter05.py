@@ -1,0 +1,153 @@
+"""Chapter 05, "Création d'une pipeline": dvc.yaml, caching, metrics, experiments.
+
+Each test is one check; its docstring's first line is what the learner reads.
+The pipeline runs once, from scratch, in the sandbox; the other checks read
+what DVC says about it.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checks import pipeline
+from checks.messages import CheckFailed
+
+SCRIPTS = ("data_extraction.py", "data_preprocessing.py", "train.py", "evaluate.py")
+OUTPUTS = ("subset", "preprocessed", "model.h5", "metrics.json")
+# What `dvc exp run` must re-run after each input changes: exactly its downstream.
+DOWNSTREAM = {
+    "data": SCRIPTS,
+    "data_extraction.py": SCRIPTS,
+    "base.h5": SCRIPTS[1:],
+    "data_preprocessing.py": SCRIPTS[1:],
+    "train.py": SCRIPTS[2:],
+    "evaluate.py": SCRIPTS[3:],
+}
+
+
+@pytest.fixture(scope="session")
+def experiments(sandbox):
+    """The workspace's experiments, read before the checks run anything."""
+    import dvc.api
+
+    with pipeline.inside(sandbox):
+        return dvc.api.exp_show(repo=str(sandbox))
+
+
+@pytest.fixture(scope="session")
+def stages(sandbox, experiments):
+    return pipeline.load_pipeline(sandbox, SCRIPTS)
+
+
+@pytest.fixture(scope="session")
+def by_script(stages):
+    """{script: stage} once each script is run by exactly one stage."""
+    found = {}
+    for stage in stages:
+        if len(stage.scripts) > 1:
+            raise CheckFailed("stage_runs_several", stage=stage.name, scripts=", ".join(sorted(stage.scripts)))
+        for script in stage.scripts:
+            if script in found:
+                raise CheckFailed("script_in_several", script=script, stages=f"« {found[script].name} », « {stage.name} »")
+            found[script] = stage
+    for script in SCRIPTS:
+        if script not in found:
+            raise CheckFailed("script_without_stage", script=script)
+    return found
+
+
+@pytest.fixture(scope="session")
+def undeclared(sandbox, stages, by_script):
+    """Run the pipeline from scratch; the stages that read undeclared files."""
+    return pipeline.run_from_scratch(sandbox, stages)
+
+
+def test_dvc_yaml_loads(stages):
+    """dvc.yaml existe et DVC le lit sans erreur"""
+
+
+def test_one_stage_per_script(by_script):
+    """chaque script est lancé par sa propre étape"""
+
+
+def test_runs_from_scratch(sandbox, stages, undeclared):
+    """la pipeline s'exécute depuis zéro et produit subset/, preprocessed/, model.h5 et metrics.json"""
+    declared = {out for stage in stages for out in stage.outs}
+    for output in OUTPUTS:
+        if not (sandbox / output).exists():
+            raise CheckFailed("missing_output", path=output, why="aucune étape ne l'a produit. Vérifiez les scripts et les outs.")
+        if output not in declared:
+            raise CheckFailed("missing_output", path=output,
+                              why="il existe mais aucune étape ne le déclare (outs ou metrics) : DVC ne le suit pas.")
+
+
+def test_stages_declare_what_they_read(undeclared):
+    """chaque étape réussit avec ses seules dépendances déclarées"""
+    for stage, error in undeclared.items():
+        raise CheckFailed("undeclared_dependency", stage=stage, error=error)
+
+
+def test_second_run_does_nothing(sandbox, undeclared):
+    """une deuxième exécution ne relance aucune étape"""
+    stale = pipeline.stale_stages(sandbox)
+    if stale:
+        raise CheckFailed("rerun_needed", stages=", ".join(f"« {s} »" for s in sorted(stale)),
+                          why="Une étape modifie-t-elle un fichier qu'une autre produit ou lit ? Une étape sans deps est toujours relancée.")
+
+
+@pytest.mark.parametrize("changed", list(DOWNSTREAM))
+def test_change_reruns_downstream(sandbox, stages, by_script, undeclared, changed):
+    """modifier {changed} relance exactement les étapes qui en dépendent"""
+    expected = {by_script[script].name for script in DOWNSTREAM[changed]}
+    judged = {stage.name for stage in by_script.values()}
+    path = sandbox / changed
+    if path.is_dir():
+        path = sorted(p for p in path.rglob("*") if p.is_file())[0]
+    original = path.read_bytes()
+    path.chmod(0o644)
+    try:
+        path.write_bytes(original + b"\n# changed by the check\n")
+        stale = pipeline.stale_stages(sandbox) & judged
+    finally:
+        path.write_bytes(original)
+    missing, extra = sorted(expected - stale), sorted(stale - expected)
+    if missing:
+        produced = sorted({out for stage in by_script.values() if stage.name in stale for out in stage.outs})
+        detail = f"Les étapes relancées produisent {', '.join(produced)} : « {missing[0]} » lit-elle l'un d'eux ?" if produced else ""
+        raise CheckFailed("not_invalidated", changed=changed, stages=", ".join(f"« {s} »" for s in missing), detail=detail)
+    if extra:
+        raise CheckFailed("over_invalidated", changed=changed, stages=", ".join(f"« {s} »" for s in extra))
+
+
+def test_metrics_file(sandbox, undeclared):
+    """metrics.json est à la racine du projet et test_accuracy est un nombre entre 0 et 1"""
+    path = sandbox / "metrics.json"
+    if not path.is_file():
+        raise CheckFailed("no_metrics_file")
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("test_accuracy")
+    except (ValueError, AttributeError) as error:
+        raise CheckFailed("metrics_not_json", problem=str(error)[:120]) from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise CheckFailed("metrics_bad_value", value=value)
+
+
+def test_metrics_declared(sandbox, undeclared):
+    """metrics.json est déclaré comme métrique (dvc metrics show le liste)"""
+    import dvc.api
+
+    with pipeline.inside(sandbox):
+        metrics = dvc.api.metrics_show(repo=str(sandbox))
+    if not any(Path(key.split(":")[0]).name == "metrics.json" and key.endswith("test_accuracy") for key in metrics):
+        raise CheckFailed("metrics_not_declared")
+
+
+def test_experiment_ran(experiments):
+    """vous avez lancé dvc exp run : dvc exp show montre une expérience avec test_accuracy"""
+    runs = [row for row in experiments if row.get("Experiment") or row.get("typ", "").startswith("branch")]
+    runs = [row for row in experiments if row.get("rev") != "workspace" and row.get("typ") not in ("baseline", "workspace")]
+    if not runs:
+        raise CheckFailed("no_experiment")
+    if not any(isinstance(row.get("test_accuracy"), (int, float)) for row in runs):
+        raise CheckFailed("experiment_without_metric", count=len(runs))

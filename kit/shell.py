@@ -1,0 +1,64 @@
+"""Run commands quietly, with the kit's venv first on PATH and a time limit."""
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+
+# Silence TensorFlow's C++ logs and keep DVC from phoning home (offline kit).
+QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "DVC_NO_ANALYTICS": "1",
+    "PYTHONWARNINGS": "ignore",
+    "GIT_TERMINAL_PROMPT": "0",
+}
+
+
+def kit_env(extra=None):
+    env = dict(os.environ, **QUIET_ENV)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("VIRTUAL_ENV", None)
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class Result:
+    returncode: int
+    output: str
+    timed_out: bool = False
+
+    @property
+    def ok(self):
+        return self.returncode == 0 and not self.timed_out
+
+    def last_lines(self, count=3):
+        lines = [line for line in self.output.splitlines() if line.strip()]
+        return "\n".join(lines[-count:])
+
+
+def run(command, cwd, timeout=600, env=None, shell=False):
+    """Run a command, capture stdout+stderr, kill its whole process group on timeout."""
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env or kit_env(), shell=shell, text=True, errors="replace",
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+        return Result(proc.returncode, output)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        return Result(-signal.SIGKILL, output, timed_out=True)
+
+
+def git(cwd, *args, check=True):
+    result = run(["git", *args], cwd=cwd, timeout=120)
+    if check and not result.ok:
+        raise RuntimeError(f"git {' '.join(args)} failed in {cwd}:\n{result.output}")
+    return result.output.strip()

@@ -1,0 +1,157 @@
+"""Build a learner's workspace at the start state of a chapter, safely.
+
+A workspace is pristine when it holds no learner work: its files match the
+last commit, every commit is under a `chapterNN` tag, and there are no
+experiments or stashes. Only a pristine workspace is ever replaced silently;
+anything else is refused, or with force moved to a timestamped backup.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from kit import KIT_ROOT, chapters
+from kit.shell import git, run
+
+IMAGES = KIT_ROOT / "data" / "images"
+DATASETS = {"v1": 250, "v2": 500}  # images per class
+DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")
+# The data and the base model are never committed to git: untracked in
+# chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
+NOT_IN_GIT = ("data", "base.h5")
+
+
+def not_in_git(workspace):
+    """Pathspecs that leave out the data and base model (unless git ignores them already)."""
+    return [f":(exclude){name}" for name in NOT_IN_GIT
+            if (Path(workspace) / name).exists() and not run(["git", "check-ignore", "-q", name], cwd=workspace).ok]
+
+
+class WorkspaceError(Exception):
+    """A refusal, with a French message for the learner."""
+
+
+def default_remote(workspace):
+    """The DVC remote: DVC_WORKSHOP_REMOTE if set, else a folder beside the workspace."""
+    configured = os.environ.get("DVC_WORKSHOP_REMOTE")
+    if configured:
+        return configured
+    workspace = Path(workspace).resolve()
+    return str(workspace.parent / f"{workspace.name}-remote")
+
+
+def learner_work(workspace):
+    """Describe the learner's work in `workspace`, or return None if there is none."""
+    workspace = Path(workspace)
+    if not workspace.exists() or not any(workspace.iterdir()):
+        return None
+    if not (workspace / ".git").is_dir():
+        return "le dossier existe et n'est pas un dépôt git créé par le kit"
+    status = git(workspace, "status", "--porcelain", "--", ".", *not_in_git(workspace), check=False)
+    if status:
+        return "des modifications non commitées :\n" + status
+    beyond = git(workspace, "rev-list", "--all", "--not", "--tags=chapter*", check=False)
+    if beyond:
+        return f"{len(beyond.splitlines())} commit(s) ou expérience(s) au-delà du point de départ"
+    return None
+
+
+def prepare_target(workspace, force=False):
+    """Make room for a new workspace without ever losing learner work."""
+    workspace = Path(workspace)
+    work = learner_work(workspace)
+    if work and not force:
+        raise WorkspaceError(
+            f"Le dossier {workspace} contient du travail : {work}\n"
+            "Rien n'a été modifié. Pour repartir de zéro en gardant une copie de sauvegarde, "
+            "relancez avec FORCE=1."
+        )
+    if work:
+        backup = workspace.with_name(f"{workspace.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
+        workspace.rename(backup)
+        print(f"Ancien espace de travail déplacé dans {backup}")
+    elif workspace.exists():
+        shutil.rmtree(workspace)
+
+
+def put_dataset(workspace, version):
+    target = Path(workspace) / "data"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for label in ("cat", "dog"):
+        for index in range(DATASETS[version]):
+            name = f"{label}.{index}.jpg"
+            shutil.copyfile(IMAGES / name, target / name)
+
+
+def apply_step(workspace, step):
+    (kind, value), = step.items()
+    if kind == "files":
+        for pattern in value:
+            for source in sorted(KIT_ROOT.glob(pattern)):
+                shutil.copyfile(source, Path(workspace) / source.name)
+    elif kind == "dataset":
+        put_dataset(workspace, value)
+    elif kind == "run":
+        command = value.format(remote=default_remote(workspace))
+        result = run(command, cwd=workspace, shell=True)
+        if not result.ok:
+            raise RuntimeError(f"`{command}` failed in {workspace}:\n{result.output}")
+    elif kind == "commit":
+        git(workspace, "add", "-A", "--", ".", *not_in_git(workspace))
+        git(workspace, "commit", "-q", "--allow-empty", "-m", value)
+    elif kind == "tag":
+        git(workspace, "tag", "-f", value)
+
+
+def copy_exercise(chapter, workspace):
+    for name in chapter.exercise:
+        shutil.copyfile(chapter.folder / name, Path(workspace) / name)
+
+
+def init_repo(workspace):
+    workspace.mkdir(parents=True)
+    git(workspace, "init", "-q", "-b", "main")
+    for key, value in zip(("user.name", "user.email"), DEFAULT_IDENTITY):
+        if not git(workspace, "config", key, check=False):
+            git(workspace, "config", key, value)
+
+
+def build(number, workspace, force=False):
+    """Create `workspace` at the start state of chapter `number`."""
+    workspace = Path(workspace).resolve()
+    chain = chapters.chain_until(number)
+    prepare_target(workspace, force)
+    init_repo(workspace)
+    previous = None
+    for chapter in chain:
+        if previous:
+            for step in previous.solution:
+                apply_step(workspace, step)
+        copy_exercise(chapter, workspace)
+        apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ"})
+        apply_step(workspace, {"tag": chapter.tag})
+        previous = chapter
+    return workspace
+
+
+def solve(number, workspace, force=False):
+    """Apply chapter `number`'s solution to its start state in `workspace`.
+
+    A workspace already at that start is solved in place; otherwise it is
+    (re)built first, with the same refusal rules as `build`.
+    """
+    chapter = chapters.get(number)
+    workspace = Path(workspace).resolve()
+    at_start = (
+        (workspace / ".git").is_dir()
+        and not learner_work(workspace)
+        and git(workspace, "rev-parse", "HEAD", check=False)
+        == git(workspace, "rev-parse", f"{chapter.tag}^{{commit}}", check=False)
+    )
+    if not at_start:
+        build(number, workspace, force)
+    for step in chapter.solution:
+        apply_step(workspace, step)
+    return workspace
