@@ -153,8 +153,9 @@ def load_pipeline(project, scripts=()):
     for stage in graph.nodes:
         if not isinstance(stage, PipelineStage):
             continue
+        dvcfile = rel(stage.path)
         stages[stage] = Stage(
-            name=stage.name, addressing=stage.addressing, cmd=stage.cmd, wdir=rel(stage.wdir),
+            name=stage.name, addressing=stage.name if dvcfile == "dvc.yaml" else f"{dvcfile}:{stage.name}", cmd=stage.cmd, wdir=rel(stage.wdir),
             deps=[rel(dep.fs_path) for dep in stage.deps],
             outs=[rel(out.fs_path) for out in stage.outs],
             metrics=[rel(out.fs_path) for out in stage.outs if out.metric],
@@ -165,7 +166,7 @@ def load_pipeline(project, scripts=()):
 
     def rank(stage):
         ranks = [list(scripts).index(s) for s in stages[stage].scripts] if stage in stages else []
-        return (min(ranks) if ranks else len(scripts), stage.addressing)
+        return (min(ranks) if ranks else len(scripts), str(stage.path), getattr(stage, "name", ""))
 
     order = nx.lexicographical_topological_sort(graph.reverse(), key=rank)
     return [stages[stage] for stage in order if stage in stages]
