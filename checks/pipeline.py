@@ -251,10 +251,10 @@ def run_stage(project, stage, timeout=STAGE_TIMEOUT):
     """Run one stage through DVC (`dvc repro --single-item`), output captured."""
     result = run(["dvc", "repro", "--single-item", "--force", "--no-run-cache", stage.addressing],
                  cwd=project, timeout=timeout)
-    missing_in = re.search(r"missing dependencies?: '?([^'\n]+)'?", result.output)
+    missing_in = re.search(r"dependency '([^']+)' does not exist|missing dependencies?: '?([^'\n]+)'?", result.output)
     missing_out = re.search(r"[Oo]utput '([^']+)' does not exist", result.output)
     return StageRun(result.ok, result.output, result.timed_out,
-                    missing_in.group(1) if missing_in else None,
+                    (missing_in.group(1) or missing_in.group(2)) if missing_in else None,
                     missing_out.group(1) if missing_out else None)
 
 

@@ -76,7 +76,7 @@ def test_runs_from_scratch(sandbox, stages, undeclared):
     for output in OUTPUTS:
         if not (sandbox / output).exists():
             raise CheckFailed("missing_output", path=output, why="aucune étape ne l'a produit. Vérifiez les scripts et les outs.")
-        if output not in declared:
+        if not any(out == output or out.startswith(output + "/") or output.startswith(out + "/") for out in declared):
             raise CheckFailed("missing_output", path=output,
                               why="il existe mais aucune étape ne le déclare (outs ou metrics) : DVC ne le suit pas.")
 

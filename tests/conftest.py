@@ -1,0 +1,100 @@
+"""Fixtures for the kit's own tests.
+
+`tiny` is a chapter-05 workspace in miniature: git + DVC, data/ and base.h5
+tracked, and stand-ins for the four scripts (tests/tiny/) that read and write
+the same paths as the real ones without TensorFlow, so a check runs in
+seconds. Tests break or fix it, then judge it with `python -m kit check`.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kit import KIT_ROOT
+from kit.shell import kit_env, run
+
+TINY_SCRIPTS = Path(__file__).parent / "tiny"
+SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
+
+
+def sh(cwd, command):
+    result = run(command, cwd=cwd, shell=True, timeout=300)
+    assert result.ok, f"`{command}` failed:\n{result.output}"
+    return result.output
+
+
+class Verdict:
+    """What `python -m kit check` said: exit code, printed text, JSON report."""
+
+    def __init__(self, returncode, output, report):
+        self.returncode = returncode
+        self.output = output
+        self.checks = {check["id"]: check for check in report["checks"]} if report else {}
+
+    def status(self, check_id):
+        return self.checks[check_id]["status"]
+
+    def failed(self):
+        return {check_id: check["key"] for check_id, check in self.checks.items() if check["status"] == "failed"}
+
+
+class TinyProject:
+    def __init__(self, path):
+        self.path = path
+
+    def write(self, name, text):
+        (self.path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+    def write_pipeline(self, spec):
+        (self.path / "dvc.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+
+    def sh(self, command):
+        return sh(self.path, command)
+
+    def exp_run(self):
+        return run("dvc exp run -q", cwd=self.path, shell=True, timeout=300)
+
+    def check(self, chapter="05", env=None):
+        report = self.path.parent / "report.json"
+        report.unlink(missing_ok=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "kit", "check", chapter, "--workspace", str(self.path), "--report", str(report)],
+            cwd=KIT_ROOT, env=kit_env(env), capture_output=True, text=True, timeout=600,
+        )
+        output = proc.stdout + proc.stderr
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
+        return Verdict(proc.returncode, output, data)
+
+
+def solution_spec():
+    """The solution's dvc.yaml as a dict, to modify into variants."""
+    return yaml.safe_load(SOLUTION_DVC_YAML.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def tiny_template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("template") / "project"
+    (root / "data").mkdir(parents=True)
+    for label in ("cat", "dog"):
+        for index in range(4):
+            (root / "data" / f"{label}.{index}.jpg").write_bytes(f"{label}{index}".encode() * (10 + index * (label == "dog") * 5))
+    (root / "base.h5").write_bytes(b"\x89HDF fake base model")
+    for script in TINY_SCRIPTS.glob("*.py"):
+        shutil.copyfile(script, root / script.name)
+    sh(root, "git init -q -b main && git config user.name Test && git config user.email test@example.org")
+    sh(root, "dvc init -q && dvc config core.analytics false && dvc add -q data base.h5")
+    sh(root, "git add -A && git commit -qm start && git tag chapter05")
+    return root
+
+
+@pytest.fixture
+def tiny(tiny_template, tmp_path):
+    path = tmp_path / "project"
+    shutil.copytree(tiny_template, path, symlinks=True)
+    return TinyProject(path)
