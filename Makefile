@@ -26,6 +26,9 @@ check-chapter%: $(STAMP)
 solve-chapter%: $(STAMP)
 	@$(PY) -m kit solve $* $(KIT_ARGS)
 
+hint-chapter%: $(STAMP)
+	@$(PY) -m kit hint $* $(N)
+
 check-solutions: $(STAMP)
 	@$(PY) -m kit check-solutions
 

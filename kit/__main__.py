@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, workspace
+from kit import KIT_ROOT, chapters, checker, hints, workspace
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -37,6 +37,10 @@ def cmd_check(args):
     sys.exit(checker.check(chapter, Path(args.workspace), report=args.report))
 
 
+def cmd_hint(args):
+    hints.show(published_chapter(args.chapter), args.number)
+
+
 def cmd_check_solutions(args):
     sys.exit(checker.check_solutions([published_chapter(n) for n in args.chapters] or chapters.published()))
 
@@ -53,6 +57,10 @@ def main(argv=None):
             command.add_argument("--force", action="store_true")
         else:
             command.add_argument("--report", type=Path, help="write the verdicts as JSON")
+    hint = sub.add_parser("hint")
+    hint.add_argument("chapter")
+    hint.add_argument("number", nargs="?", type=int)
+    hint.set_defaults(func=cmd_hint)
     solutions = sub.add_parser("check-solutions")
     solutions.add_argument("chapters", nargs="*")
     solutions.set_defaults(func=cmd_check_solutions)

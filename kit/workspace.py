@@ -48,9 +48,9 @@ def learner_work(workspace):
         return None
     if not (workspace / ".git").is_dir():
         return "le dossier existe et n'est pas un dépôt git créé par le kit"
-    status = git(workspace, "status", "--porcelain", "--", ".", *not_in_git(workspace), check=False)
-    if status:
-        return "des modifications non commitées :\n" + status
+    status = run(["git", "status", "--porcelain", "--", ".", *not_in_git(workspace)], cwd=workspace).output
+    if status.strip():
+        return "des modifications non commitées :\n" + status.rstrip()
     beyond = git(workspace, "rev-list", "--all", "--not", "--tags=chapter*", check=False)
     if beyond:
         return f"{len(beyond.splitlines())} commit(s) ou expérience(s) au-delà du point de départ"

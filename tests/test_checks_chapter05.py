@@ -198,3 +198,30 @@ def test_correct_submission_passes(tiny, name):
     assert verdict.failed() == {}, verdict.output
     assert verdict.returncode == 0
     assert all(check["status"] == "passed" for check in verdict.checks.values())
+
+
+def snapshot(path):
+    """Every file's content and mtime, and every git ref: what a check must leave alone."""
+    files = {
+        str(p.relative_to(path)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(path.rglob("*")) if p.is_file() and not p.is_symlink()
+    }
+    refs = tiny_refs(path)
+    return files, refs
+
+
+def tiny_refs(path):
+    from kit.shell import git
+
+    return git(path, "for-each-ref", "--format=%(refname) %(objectname)")
+
+
+def test_check_leaves_the_workspace_untouched(tiny):
+    spec = solution_spec()
+    tiny.write_pipeline(spec)
+    assert tiny.exp_run().ok
+    tiny.write("notes.txt", "uncommitted learner work\n")
+    before = snapshot(tiny.path)
+    verdict = tiny.check()
+    assert verdict.returncode == 0, verdict.output
+    assert snapshot(tiny.path) == before

@@ -1,0 +1,29 @@
+"""Every chapter manifest is complete and points at files that exist."""
+
+import pytest
+
+from kit import KIT_ROOT, chapters
+
+PUBLISHED = chapters.published()
+
+
+def test_chapters_are_numbered_in_order():
+    numbers = [chapter.number for chapter in chapters.all_chapters()]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+@pytest.mark.parametrize("chapter", PUBLISHED, ids=lambda c: c.number)
+def test_published_chapter_is_complete(chapter):
+    assert (chapter.folder / "README.md").exists()
+    assert chapter.checks_path.exists()
+    assert len(chapter.hints) >= 3
+    for name in chapter.exercise:
+        assert (chapter.folder / name).exists()
+    assert (KIT_ROOT / "solutions" / chapter.name).is_dir()
+
+
+@pytest.mark.parametrize("chapter", chapters.all_chapters(), ids=lambda c: c.number)
+def test_solution_files_exist(chapter):
+    for step in chapter.solution:
+        for pattern in step.get("files", []):
+            assert list(KIT_ROOT.glob(pattern)), pattern

@@ -1,0 +1,112 @@
+"""make start-chapterNN: the start state, and never losing learner work."""
+
+import subprocess
+import sys
+
+import pytest
+
+from kit import KIT_ROOT, chapters, workspace
+from kit.shell import git, run
+
+
+@pytest.fixture(scope="module")
+def started(tmp_path_factory):
+    path = tmp_path_factory.mktemp("start") / "ws"
+    workspace.build("05", path)
+    return path
+
+
+def test_history_tells_chapters_01_to_04(started):
+    tags = git(started, "tag").split()
+    assert {"chapter01", "chapter02", "chapter02-v1", "chapter02-v2", "chapter03", "chapter04", "chapter05"} <= set(tags)
+    assert git(started, "rev-parse", "HEAD") == git(started, "rev-parse", "chapter05^{commit}")
+
+
+def test_data_version_2_and_base_tracked_by_dvc(started):
+    assert len(list((started / "data").glob("*.jpg"))) == 1000
+    tracked = git(started, "ls-files").split()
+    assert {"data.dvc", "base.h5.dvc", "data_extraction.py", "data_preprocessing.py", "train.py", "evaluate.py",
+            "dvc.yaml"} <= set(tracked)
+    assert not any(path.startswith("data/") or path == "base.h5" for path in tracked)
+    assert run(["dvc", "status", "-q", "data.dvc", "base.h5.dvc"], cwd=started).ok
+    # Version 1 is in the history: 500 images at tag chapter02-v1.
+    assert "nfiles: 500" in git(started, "show", "chapter02-v1:data.dvc")
+    assert "nfiles: 1000" in git(started, "show", "chapter05:data.dvc")
+
+
+def test_local_remote_configured_and_pushed(started):
+    remote = workspace.default_remote(started)
+    assert run(["dvc", "remote", "list"], cwd=started).output.split()[:2] == ["default", remote]
+    status = run(["dvc", "status", "-c", "--json", "data.dvc", "base.h5.dvc"], cwd=started)
+    assert status.ok and status.output.strip() in ("{}", ""), status.output
+
+
+def test_identity_is_set(started):
+    assert git(started, "config", "user.email")
+
+
+def test_untouched_start_is_pristine(started):
+    assert workspace.learner_work(started) is None
+
+
+def start(path, *extra):
+    return subprocess.run([sys.executable, "-m", "kit", "start", "05", "--workspace", str(path), *extra],
+                          cwd=KIT_ROOT, capture_output=True, text=True)
+
+
+def test_refuses_to_overwrite_work_then_backs_it_up_with_force(tmp_path):
+    path = tmp_path / "ws"
+    workspace.build("05", path)
+    (path / "dvc.yaml").write_text("stages: {}  # learner work\n")
+    refused = start(path)
+    assert refused.returncode != 0 and "FORCE=1" in refused.stderr and "Traceback" not in refused.stderr
+    assert (path / "dvc.yaml").read_text() == "stages: {}  # learner work\n"
+
+    forced = start(path, "--force")
+    assert forced.returncode == 0, forced.stderr
+    backups = list(tmp_path.glob("ws.backup-*"))
+    assert len(backups) == 1 and (backups[0] / "dvc.yaml").read_text() == "stages: {}  # learner work\n"
+    assert git(path, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("work", ["commit", "experiment", "stash", "plain folder"])
+def test_every_kind_of_work_is_detected(tmp_path, work):
+    path = tmp_path / "ws"
+    if work == "plain folder":
+        path.mkdir()
+        (path / "notes.txt").write_text("mine")
+    else:
+        workspace.build("05", path)
+        (path / "notes.txt").write_text("mine")
+        if work == "commit":
+            git(path, "add", "notes.txt")
+            git(path, "commit", "-qm", "my work")
+        elif work == "stash":
+            git(path, "add", "notes.txt")
+            git(path, "stash", "-q")
+        else:
+            (path / "notes.txt").unlink()
+            assert run(["dvc", "exp", "run", "-q"], cwd=path).ok  # the skeleton's one stage
+            git(path, "checkout", "-q", "--", ".")
+            run(["git", "clean", "-qfd", "-e", "data", "-e", "base.h5"], cwd=path)
+    assert workspace.learner_work(path)
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.build("05", path)
+
+
+def test_pristine_workspace_is_rebuilt_without_backup(tmp_path):
+    path = tmp_path / "ws"
+    workspace.build("05", path)
+    workspace.build("05", path)
+    assert not list(tmp_path.glob("ws.backup-*"))
+
+
+def test_draft_chapters_are_not_offered(tmp_path):
+    drafts = [chapter for chapter in chapters.all_chapters() if chapter.draft]
+    if not drafts:
+        pytest.skip("every chapter is published")
+    result = start(tmp_path / "ws")  # sanity: the published one works
+    assert result.returncode == 0
+    refused = subprocess.run([sys.executable, "-m", "kit", "start", drafts[0].number, "--workspace", str(tmp_path / "d")],
+                             cwd=KIT_ROOT, capture_output=True, text=True)
+    assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
