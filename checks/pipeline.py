@@ -264,10 +264,15 @@ def run_from_scratch(project, stages):
     Returns {stage name: error} for the stages that only succeeded with
     undeclared files present; raises CheckFailed if the pipeline cannot run.
     """
+    outs = [out for stage in stages for out in stage.outs]
     for stage in stages:
-        for out in stage.outs:
-            path = Path(project) / out
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        for dep in stage.deps:
+            produced = any(dep == out or dep.startswith(out + "/") or out.startswith(dep + "/") for out in outs)
+            if not produced and not (Path(project) / dep).exists():
+                raise CheckFailed("missing_input", stage=stage.name, path=dep)
+    for out in outs:
+        path = Path(project) / out
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     undeclared = {}
     for stage in stages:
         with only_declared(project, stage):

@@ -157,6 +157,34 @@ def test_untouched_exercise_fails(tiny):
     assert verdict.failed()["test_one_stage_per_script"] == "script_without_stage"
 
 
+def test_missing_workspace(tmp_path):
+    from tests.conftest import TinyProject
+
+    verdict = TinyProject(tmp_path / "nowhere").check()
+    assert verdict.returncode == 1
+    assert verdict.failed()["test_dvc_yaml_loads"] == "no_workspace"
+    assert "make start-chapter05" in verdict.output and "Traceback" not in verdict.output
+
+
+def test_data_deleted_from_the_workspace(tiny):
+    import shutil
+
+    tiny.write_pipeline(solution_spec())
+    shutil.rmtree(tiny.path / "data")
+    verdict = tiny.check()
+    assert verdict.failed()["test_runs_from_scratch"] == "missing_input", verdict.output
+    assert "dvc checkout" in verdict.output
+
+
+def test_metrics_not_utf8(tiny):
+    tiny.write_pipeline(solution_spec())
+    source = (tiny.path / "evaluate.py").read_text()
+    tiny.write("evaluate.py", source.replace('encoding="utf-8"', 'encoding="latin-1"').replace(
+        '{{\\"test_accuracy', '{{\\"précision\\": 1, \\"test_accuracy'))
+    verdict = tiny.check()
+    assert verdict.failed()["test_metrics_file"] == "metrics_not_json", verdict.output
+
+
 def test_no_experiment_yet(tiny):
     tiny.write_pipeline(solution_spec())
     verdict = tiny.check()

@@ -23,17 +23,12 @@ def kit(*args):
                           timeout=900)
 
 
-def test_untouched_exercise_fails_its_checks(tmp_path):
-    path = tmp_path / "ws"
-    assert kit("start", "05", "--workspace", str(path)).returncode == 0
-    result = kit("check", "05", "--workspace", str(path))
-    assert result.returncode == 1
-    assert "Aucune étape de dvc.yaml ne lance data_preprocessing.py" in result.stdout
-
-
-def test_solution_passes_its_checks(solved):
-    result = kit("check", "05", "--workspace", str(solved))
+def test_check_solutions_passes():
+    """`make check-solutions`: every untouched exercise fails, every solution passes."""
+    result = kit("check-solutions")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "tout est conforme" in result.stdout
+    assert "Aucune étape de dvc.yaml ne lance data_preprocessing.py" in result.stdout  # the untouched exercise
     assert "Traceback" not in result.stdout + result.stderr
 
 
