@@ -1,7 +1,8 @@
 """Every message a check can show the learner, in French, in one place.
 
-A message has a key (used by the kit's tests), a text with {placeholders},
-the hint that helps (its number in the chapter's hints) and a doc link.
+A message has a key (used by the kit's tests and by the hints of each
+chapter.toml, which name the keys they help with), a text with
+{placeholders} and a doc link.
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ DOC_STATUS = "https://dvc.org/doc/command-reference/status"
 @dataclass(frozen=True)
 class Message:
     text: str
-    hint: int | None = None
     doc: str | None = None
 
 
@@ -27,16 +27,16 @@ MESSAGES = {
     ),
     "no_dvc_yaml": Message(
         "Il n'y a pas de fichier dvc.yaml à la racine du projet. Créez-le (le chapitre en donne un squelette).",
-        hint=1, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "yaml_syntax": Message(
         "dvc.yaml n'est pas du YAML valide{where} : {problem}. Vérifiez l'indentation (des espaces, pas de tabulations) "
         "et les deux-points après chaque clé.",
-        hint=1, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "yaml_schema": Message(
         "DVC refuse dvc.yaml{where} : {problem} (dans {path}). Les clés d'une étape sont cmd, deps, outs, metrics...",
-        hint=1, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "dvc_error": Message(
         "DVC ne peut pas lire le projet : {problem}",
@@ -45,81 +45,80 @@ MESSAGES = {
     # Stages and scripts
     "script_without_stage": Message(
         "Aucune étape de dvc.yaml ne lance {script}. Ajoutez une étape dont la commande (cmd) est `python {script}`.",
-        hint=1, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "stage_runs_several": Message(
         "L'étape « {stage} » lance plusieurs scripts ({scripts}). Faites une étape par script : "
         "DVC pourra alors ne relancer que ce qui a changé.",
-        hint=1, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "script_in_several": Message(
         "{script} est lancé par plusieurs étapes ({stages}). Gardez une seule étape par script.",
-        hint=1, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     # Running
     "missing_input": Message(
         "L'étape « {stage} » ne peut pas démarrer : {path} n'existe pas dans le projet. "
         "Vérifiez l'orthographe de ses deps, ou récupérez les données avec `dvc checkout`.",
-        hint=2, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "stage_failed": Message(
         "L'étape « {stage} » (`{cmd}`) a échoué en partant de zéro. Dernière ligne d'erreur :\n{error}\n"
         "Lancez `dvc exp run` et lisez l'erreur complète.",
-        hint=2,
     ),
     "stage_timeout": Message(
         "L'étape « {stage} » (`{cmd}`) ne s'est pas terminée en {seconds} s : le script boucle-t-il ou attend-il une saisie ?",
     ),
     "missing_output": Message(
         "Après l'exécution, {path} manque : {why}",
-        hint=2, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "undeclared_dependency": Message(
         "L'étape « {stage} » lit un fichier qu'elle ne déclare pas dans ses deps : lancée avec ses seules dépendances, "
         "elle échoue ({error}). Ajoutez ce fichier à ses deps.",
-        hint=2, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     # Caching
     "rerun_needed": Message(
         "Juste après une exécution complète, DVC relancerait encore {stages}. {why}",
-        hint=3, doc=DOC_STATUS,
+        doc=DOC_STATUS,
     ),
     "not_invalidated": Message(
         "Après une modification de {changed}, DVC ne relancerait pas {stages} : il manque une dépendance "
         "(l'étape doit dépendre de {changed} ou d'une sortie d'une étape qui en dépend). {detail}",
-        hint=3, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     "over_invalidated": Message(
         "Après une modification de {changed}, DVC relancerait aussi {stages}, qui n'en dépend pas. "
         "Retirez {changed} de ses deps, ou séparez les étapes trop grosses.",
-        hint=3, doc=DOC_STAGES,
+        doc=DOC_STAGES,
     ),
     # Metrics and experiments
     "no_metrics_file": Message(
         "La pipeline ne produit pas metrics.json à la racine du projet. Ajoutez à la fin d'evaluate.py le code du chapitre qui l'écrit.",
-        hint=4, doc=DOC_METRICS,
+        doc=DOC_METRICS,
     ),
     "metrics_not_json": Message(
         "metrics.json n'est pas du JSON valide ({problem}). Il doit ressembler à {{\"test_accuracy\": 0.87}}.",
-        hint=4, doc=DOC_METRICS,
+        doc=DOC_METRICS,
     ),
     "metrics_bad_value": Message(
         "Dans metrics.json, test_accuracy doit être un nombre entre 0 et 1 (trouvé : {value}).",
-        hint=4, doc=DOC_METRICS,
+        doc=DOC_METRICS,
     ),
     "metrics_not_declared": Message(
         "metrics.json n'est pas déclaré comme métrique : DVC ne le liste pas dans `dvc metrics show`. "
         "Ajoutez-le sous `metrics:` dans l'étape d'évaluation.",
-        hint=4, doc=DOC_METRICS,
+        doc=DOC_METRICS,
     ),
     "no_experiment": Message(
         "Aucune expérience n'a été lancée dans votre espace de travail. Lancez `dvc exp run`, puis regardez `dvc exp show`.",
-        hint=5, doc=DOC_EXP_RUN,
+        doc=DOC_EXP_RUN,
     ),
     "experiment_without_metric": Message(
         "Vos expériences ({count}) n'ont pas de métrique test_accuracy dans `dvc exp show`. "
         "Déclarez metrics.json comme métrique, puis relancez `dvc exp run`.",
-        hint=4, doc=DOC_EXP_SHOW,
+        doc=DOC_EXP_SHOW,
     ),
     # Generic
     "not_checked": Message("non vérifié : cette vérification dépend d'une vérification qui a échoué plus haut."),

@@ -91,11 +91,9 @@ class Stage:
     addressing: str
     cmd: str
     wdir: str
-    deps: list
-    outs: list
-    metrics: list
-    scripts: set = field(default_factory=set)
-    upstream: set = field(default_factory=set)
+    deps: list  # paths relative to the project
+    outs: list  # metrics and plots included
+    scripts: set = field(default_factory=set)  # which of the expected scripts its cmd runs
 
 
 def _yaml_error(error, project):
@@ -155,14 +153,14 @@ def load_pipeline(project, scripts=()):
             continue
         dvcfile = rel(stage.path)
         stages[stage] = Stage(
-            name=stage.name, addressing=stage.name if dvcfile == "dvc.yaml" else f"{dvcfile}:{stage.name}", cmd=stage.cmd, wdir=rel(stage.wdir),
+            name=stage.name,
+            addressing=stage.name if dvcfile == "dvc.yaml" else f"{dvcfile}:{stage.name}",
+            cmd=stage.cmd,
+            wdir=rel(stage.wdir),
             deps=[rel(dep.fs_path) for dep in stage.deps],
             outs=[rel(out.fs_path) for out in stage.outs],
-            metrics=[rel(out.fs_path) for out in stage.outs if out.metric],
             scripts=_scripts_in(stage.cmd, scripts),
         )
-    for stage, info in stages.items():
-        info.upstream = {stages[up].name for up in graph.successors(stage) if up in stages}
 
     def rank(stage):
         ranks = [list(scripts).index(s) for s in stages[stage].scripts] if stage in stages else []

@@ -62,11 +62,11 @@ class ReportPlugin:
         if status == FAILED:
             for line in text.splitlines():
                 self.write(f"      {line}")
-            message = MESSAGES[key]
-            if message.hint:
-                self.write(f"      Indice : make hint-chapter{self.chapter.number} (indice n°{message.hint})")
-            if message.doc:
-                self.write(f"      Doc : {message.doc}")
+            hint = self.chapter.hint_for(key)
+            if hint:
+                self.write(f"      Indice : make hint-chapter{self.chapter.number} N={hint}")
+            if MESSAGES[key].doc:
+                self.write(f"      Doc : {MESSAGES[key].doc}")
 
     @property
     def passed(self):

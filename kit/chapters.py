@@ -5,18 +5,26 @@ A manifest says everything the tools need to know about a chapter:
     title = "..."                 # French title
     exercise = ["dvc.yaml"]       # files of the chapter folder given to the learner
     checks = "test_chapter05.py"  # pytest file in checks/ (absent: no checks yet)
-    hints = ["...", "..."]        # from a nudge to nearly the answer
+    [[hints]]                     # from a nudge to nearly the answer, in order
+    text = "..."
+    helps = ["message_key"]       # the check messages (checks/messages.py) it helps with
     draft = true                  # history only: no text or checks published yet
+
+    [[start]]                     # steps that prepare the chapter's start (rare)
+    notebook = "cats-or-dogs.ipynb"   # write the generated notebook
 
     [[solution]]                  # steps that solve the chapter, in order
     files = ["solutions/05-pipeline/dvc.yaml"]  # kit files copied to the workspace root
-    dataset = "v1"                # put that version of the dataset in data/
+    get_data = 1                  # deliver version 1 (or 2) of the dataset, as `make get-data`
     run = "dvc exp run"           # a shell command run in the workspace
+    execute_notebook = "cats-or-dogs.ipynb"  # run every cell, headless
     commit = "message"            # git add -A and commit
     tag = "chapter02-v1"          # tag HEAD
+    solve_only = true             # (on any step) run by `solve`, skipped when chaining
 
 The start state of chapter N is the start of chapter N-1 with N-1's solution
-applied, N's exercise files added, committed and tagged `chapterNN`.
+applied (solve_only steps left out), N's start steps and exercise files
+added, committed and tagged `chapterNN`.
 """
 
 import tomllib
@@ -26,7 +34,7 @@ from pathlib import Path
 from kit import KIT_ROOT
 
 CHAPTERS_DIR = KIT_ROOT / "chapters"
-STEP_KINDS = {"files", "dataset", "run", "commit", "tag"}
+STEP_KINDS = {"files", "get_data", "run", "notebook", "execute_notebook", "commit", "tag"}
 
 
 @dataclass
@@ -38,6 +46,7 @@ class Chapter:
     checks: str | None = None
     hints: list = field(default_factory=list)
     draft: bool = False
+    start: list = field(default_factory=list)
     solution: list = field(default_factory=list)
 
     @property
@@ -47,6 +56,13 @@ class Chapter:
     @property
     def tag(self):
         return f"chapter{self.number}"
+
+    def hint_for(self, key):
+        """Number (1-based) of the first hint that helps with a message key, or None."""
+        for number, hint in enumerate(self.hints, 1):
+            if key in hint.get("helps", []):
+                return number
+        return None
 
     @property
     def checks_path(self):
@@ -59,10 +75,10 @@ class UnknownChapter(Exception):
 
 def _load(folder):
     data = tomllib.loads((folder / "chapter.toml").read_text(encoding="utf-8"))
-    for step in data.get("solution", []):
-        unknown = set(step) - STEP_KINDS
-        if len(step) != 1 or unknown:
-            raise ValueError(f"{folder}/chapter.toml: bad solution step {step}")
+    for step in data.get("start", []) + data.get("solution", []):
+        kinds = set(step) - {"solve_only"}
+        if len(kinds) != 1 or not kinds <= STEP_KINDS:
+            raise ValueError(f"{folder}/chapter.toml: bad step {step}")
     return Chapter(number=folder.name[:2], folder=folder, **data)
 
 

@@ -30,7 +30,7 @@ def show(chapter, number=None):
         number = min(seen.get(chapter.number, 0) + 1, count)
     number = max(1, min(int(number), count))
     print(f"Indice {number}/{count} du chapitre {chapter.number} ({chapter.title}) :\n")
-    print(textwrap.fill(chapter.hints[number - 1], width=90, initial_indent="  ", subsequent_indent="  ") + "\n")
+    print(textwrap.fill(chapter.hints[number - 1]["text"], width=90, initial_indent="  ", subsequent_indent="  ") + "\n")
     if number < count:
         print(f"Encore bloqué ? Relancez make hint-chapter{chapter.number} pour l'indice suivant.")
     else:

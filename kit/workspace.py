@@ -11,7 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters
+from kit import KIT_ROOT, chapters, notebook
 from kit.shell import git, run
 
 IMAGES = KIT_ROOT / "data" / "images"
@@ -75,24 +75,39 @@ def prepare_target(workspace, force=False):
         shutil.rmtree(workspace)
 
 
-def put_dataset(workspace, version):
-    target = Path(workspace) / "data"
+def get_data(workspace, version):
+    """Deliver version 1 or 2 of the dataset (and the base model) into the workspace.
+
+    This stands in for the original workshop's downloads: data/ is replaced
+    by that version's images; base.h5 comes along with version 1, or if absent.
+    """
+    workspace = Path(workspace)
+    if not workspace.is_dir():
+        raise WorkspaceError(f"L'espace de travail {workspace} n'existe pas : créez-le d'abord (make start-chapter01).")
+    target = workspace / "data"
     shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    target.mkdir()
     for label in ("cat", "dog"):
-        for index in range(DATASETS[version]):
+        for index in range(DATASETS[f"v{version}"]):
             name = f"{label}.{index}.jpg"
             shutil.copyfile(IMAGES / name, target / name)
+    if str(version) == "1" or not (workspace / "base.h5").exists():
+        (workspace / "base.h5").unlink(missing_ok=True)  # may be a read-only DVC copy
+        shutil.copyfile(KIT_ROOT / "data" / "base.h5", workspace / "base.h5")
 
 
 def apply_step(workspace, step):
-    (kind, value), = step.items()
+    (kind, value), = ((k, v) for k, v in step.items() if k != "solve_only")
     if kind == "files":
         for pattern in value:
             for source in sorted(KIT_ROOT.glob(pattern)):
                 shutil.copyfile(source, Path(workspace) / source.name)
-    elif kind == "dataset":
-        put_dataset(workspace, value)
+    elif kind == "get_data":
+        get_data(workspace, value)
+    elif kind == "notebook":
+        notebook.write(Path(workspace) / value)
+    elif kind == "execute_notebook":
+        notebook.execute(Path(workspace) / value)
     elif kind == "run":
         command = value.format(remote=default_remote(workspace))
         result = run(command, cwd=workspace, shell=True)
@@ -126,9 +141,13 @@ def build(number, workspace, force=False):
     init_repo(workspace)
     previous = None
     for chapter in chain:
-        if previous:
-            for step in previous.solution:
+        # Only what a chapter leaves in git carries over: steps that merely run
+        # things (solve_only) are for `solve`, not for building the next start.
+        for step in (previous.solution if previous else []):
+            if not step.get("solve_only"):
                 apply_step(workspace, step)
+        for step in chapter.start:
+            apply_step(workspace, step)
         copy_exercise(chapter, workspace)
         apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ"})
         apply_step(workspace, {"tag": chapter.tag})

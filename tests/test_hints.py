@@ -24,8 +24,15 @@ def test_a_numbered_hint_can_be_asked_again(chapter, capsys):
     assert hints.show(chapter) == 3  # progress is kept
 
 
-def test_every_message_points_at_an_existing_hint():
+@pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
+def test_hints_name_real_messages(chapter):
     from checks.messages import MESSAGES
 
-    count = len(chapters.get("05").hints)
-    assert all(message.hint is None or 1 <= message.hint <= count for message in MESSAGES.values())
+    helped = [key for hint in chapter.hints for key in hint.get("helps", [])]
+    assert helped and set(helped) <= set(MESSAGES)
+
+
+def test_a_failure_names_the_hint_that_helps():
+    chapter = chapters.get("05")
+    assert chapter.hint_for("not_invalidated") == 3
+    assert chapter.hint_for("internal_error") is None
