@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup test check-solutions bench
+.PHONY: setup test check-solutions bench get-data run-notebook remote-url lab
 
 setup: $(STAMP)
 
@@ -25,6 +25,18 @@ check-chapter%: $(STAMP)
 
 solve-chapter%: $(STAMP)
 	@$(PY) -m kit solve $* $(KIT_ARGS)
+
+get-data: $(STAMP)
+	@$(PY) -m kit get-data $(or $(VERSION),1) --workspace "$(WORKSPACE)"
+
+run-notebook: $(STAMP)
+	@$(PY) -m kit run-notebook --workspace "$(WORKSPACE)"
+
+remote-url: $(STAMP)
+	@$(PY) -m kit remote-url --workspace "$(WORKSPACE)"
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --no-browser --notebook-dir="$(WORKSPACE)"
 
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N)

@@ -12,6 +12,12 @@ DOC_METRICS = "https://dvc.org/doc/user-guide/project-structure/dvcyaml-files#me
 DOC_EXP_RUN = "https://dvc.org/doc/command-reference/exp/run"
 DOC_EXP_SHOW = "https://dvc.org/doc/command-reference/exp/show"
 DOC_STATUS = "https://dvc.org/doc/command-reference/status"
+DOC_GITIGNORE = "https://git-scm.com/docs/gitignore"
+DOC_INIT = "https://dvc.org/doc/command-reference/init"
+DOC_ADD = "https://dvc.org/doc/command-reference/add"
+DOC_CHECKOUT = "https://dvc.org/doc/command-reference/checkout"
+DOC_REMOTE = "https://dvc.org/doc/command-reference/remote/add"
+DOC_PUSH = "https://dvc.org/doc/command-reference/push"
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,101 @@ MESSAGES = {
         "Vos expériences ({count}) n'ont pas de métrique test_accuracy dans `dvc exp show`. "
         "Déclarez metrics.json comme métrique, puis relancez `dvc exp run`.",
         doc=DOC_EXP_SHOW,
+    ),
+    # Chapter 01: the notebook
+    "no_data": Message(
+        "data/ ne contient pas les 500 images de la version 1 ({found} trouvées). Depuis le dossier du kit : make get-data",
+    ),
+    "no_base_model": Message("base.h5 manque à la racine du projet. Depuis le dossier du kit : make get-data"),
+    "notebook_missing": Message("Le notebook {name} a disparu du projet. Récupérez-le avec `git checkout {name}`."),
+    "notebook_invalid": Message("{name} n'est pas un notebook lisible ({problem}). Récupérez-le avec `git checkout {name}`."),
+    "notebook_not_run": Message(
+        "Le notebook n'a pas été exécuté en entier ({count} cellule(s) de code sans exécution), et son exécution "
+        "automatique échoue aussi : {problem}",
+    ),
+    "notebook_error": Message(
+        "Une cellule du notebook s'est terminée en erreur ({error}). Corrigez la cause (souvent : data/ ou base.h5 manquant), "
+        "puis relancez toutes les cellules.",
+    ),
+    "no_model": Message(
+        "model.h5 n'existe pas : le notebook écrit ce fichier à l'étape d'entraînement. Relancez toutes les cellules.",
+    ),
+    "not_ignored": Message(
+        "git n'ignore pas {paths} : ajoutez une ligne par chemin dans le fichier .gitignore à la racine du projet.",
+        doc=DOC_GITIGNORE,
+    ),
+    "generated_committed": Message(
+        "{paths} est commité dans git alors que c'est un fichier généré. Retirez-le de git (sans l'effacer) : "
+        "git rm -r --cached {paths}, puis commitez.",
+        doc=DOC_GITIGNORE,
+    ),
+    # Chapter 02: tracking files
+    "dvc_not_initialised": Message(
+        "DVC n'est pas initialisé dans le projet (ou .dvc/ n'est pas commité). Lancez `dvc init`, puis commitez .dvc/.",
+        doc=DOC_INIT,
+    ),
+    "missing_tag": Message(
+        "Le tag git {tag} n'existe pas. Placez-vous sur le bon commit et lancez `git tag {tag}`.",
+    ),
+    "not_tracked_by_dvc": Message(
+        "Au tag {tag}, {path}.dvc manque : {path} n'est pas suivi par DVC. Lancez `dvc add {path}`, puis commitez {path}.dvc.",
+        doc=DOC_ADD,
+    ),
+    "data_in_git": Message(
+        "Au tag {tag}, git contient {path} lui-même : c'est DVC qui doit suivre ce fichier, git ne garde que {path}.dvc. "
+        "Retirez-le de git (git rm -r --cached {path}), puis `dvc add {path}`.",
+        doc=DOC_ADD,
+    ),
+    "wrong_file_count": Message(
+        "Au tag {tag}, data.dvc décrit {found} fichiers au lieu de {expected}. Le tag est-il sur le bon commit ? "
+        "Avez-vous relancé `dvc add data` après avoir changé les données ?",
+        doc=DOC_ADD,
+    ),
+    "version_not_restored": Message(
+        "Après `git checkout {tag}` et `dvc checkout`, data/ ne redevient pas la bonne version ({problem}). "
+        "Le cache DVC doit contenir les deux versions : faites `dvc add data` avant chaque commit.",
+        doc=DOC_CHECKOUT,
+    ),
+    # Chapter 03: remote storage
+    "no_remote": Message(
+        "Aucun stockage distant par défaut n'est configuré. Lancez `dvc remote add -d default URL` (make remote-url donne l'URL).",
+        doc=DOC_REMOTE,
+    ),
+    "remote_not_committed": Message(
+        "Le stockage distant « {name} » n'est configuré que pour vous (.dvc/config.local), ou .dvc/config n'est pas "
+        "commité : un collègue qui clone le projet ne le verra pas. Configurez-le sans --local et commitez .dvc/config.",
+        doc=DOC_REMOTE,
+    ),
+    "remote_inside_workspace": Message(
+        "Le stockage distant ({url}) est à l'intérieur du projet : ce n'est pas un stockage partagé. "
+        "Utilisez un dossier extérieur (make remote-url).",
+        doc=DOC_REMOTE,
+    ),
+    "remote_unreachable": Message("DVC ne peut pas lire le stockage distant « {name} » : {problem}", doc=DOC_REMOTE),
+    "remote_missing_data": Message(
+        "Le stockage distant ne contient pas tout : {count} fichier(s) du cache n'y sont pas. Lancez `dvc push`, puis "
+        "`dvc status -c` pour vérifier.",
+        doc=DOC_PUSH,
+    ),
+    "clone_pull_failed": Message(
+        "Un collègue qui clone le projet puis lance `dvc pull` ne récupère pas tout : {problem}",
+        doc=DOC_PUSH,
+    ),
+    # Chapter 04: scripts
+    "script_missing": Message("{script} n'existe pas à la racine du projet. Créez-le avec le code de l'étape « {step} » du notebook."),
+    "script_failed": Message(
+        "`python {script}` a échoué. Dernière ligne d'erreur :\n{error}\nLancez-le vous-même pour voir l'erreur complète.",
+    ),
+    "script_timeout": Message("`python {script}` ne s'est pas terminé en {seconds} s : boucle-t-il ou attend-il une saisie ?"),
+    "wrong_split": Message(
+        "subset/{split} contient {found} images au lieu de {expected}, comme dans le notebook. Vérifiez data_extraction.py.",
+    ),
+    "wrong_features": Message(
+        "preprocessed/{name} : {problem}. data_preprocessing.py doit écrire les six fichiers du notebook.",
+    ),
+    "model_unloadable": Message("model.h5 ne se charge pas avec Keras ({problem}). Vérifiez la fin de train.py."),
+    "no_accuracy_printed": Message(
+        "evaluate.py n'affiche pas la précision : ajoutez un print de test_acc, comme dans le notebook.",
     ),
     # Generic
     "not_checked": Message("non vérifié : cette vérification dépend d'une vérification qui a échoué plus haut."),

@@ -76,7 +76,30 @@ def make_sandbox(workspace):
 
     shutil.copytree(workspace, target, ignore=ignore, copy_function=copy, symlinks=False,
                     ignore_dangling_symlinks=True)
+    pin_local_remotes(target, workspace)
     return target
+
+
+def pin_local_remotes(project, workspace, level=None):
+    """Make the copy `project` use the same local remotes as `workspace`.
+
+    DVC stores a local remote's path relative to .dvc/, so in a copy made
+    elsewhere it would point somewhere else. The absolute paths go in the
+    copy's .dvc/config.local, for the remotes defined at `level` in the copy
+    (None: all levels).
+    """
+    from dvc.config import Config
+
+    if not (Path(workspace) / ".dvc").is_dir() or not (Path(project) / ".dvc").is_dir():
+        return
+    resolved = Config(dvc_dir=str(Path(workspace) / ".dvc"), validate=False)["remote"]
+    target = Config(dvc_dir=str(Path(project) / ".dvc"), validate=False)
+    defined = target.read(level)["remote"] if level else target["remote"]
+    with target.edit("local") as local:
+        for name in defined:
+            url = resolved.get(name, {}).get("url", "")
+            if url and "://" not in url:
+                local["remote"].setdefault(name, {})["url"] = url
 
 
 def remove_sandbox(project):

@@ -24,8 +24,11 @@ class ReportPlugin:
         self.reported = set()  # ids of shared failures already shown
 
     def write(self, text=""):
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        try:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+        except BrokenPipeError:  # e.g. piped into `head`
+            pass
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, hints, workspace
+from kit import KIT_ROOT, chapters, checker, hints, notebook, workspace
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -37,6 +37,30 @@ def cmd_check(args):
     sys.exit(checker.check(chapter, Path(args.workspace), report=args.report))
 
 
+def cmd_get_data(args):
+    workspace.get_data(args.workspace, args.version)
+    extra = " et base.h5" if args.version == "1" else ""
+    print(f"Données version {args.version} ({2 * workspace.DATASETS['v' + args.version]} images){extra} "
+          f"copiées dans {args.workspace}.")
+
+
+def cmd_run_notebook(args):
+    path = Path(args.workspace) / notebook.NOTEBOOK
+    if not path.exists():
+        sys.exit(f"Erreur : {path} n'existe pas.")
+    print(f"Exécution de toutes les cellules de {path}...")
+    try:
+        notebook.execute(path)
+    except Exception as error:  # noqa: BLE001 - nbclient's CellExecutionError and kernel errors
+        sys.exit(f"Erreur : une cellule a échoué ({notebook.error_line(error)}). "
+                 "Les sorties des cellules déjà exécutées sont conservées.")
+    print("Terminé : les sorties sont enregistrées dans le notebook.")
+
+
+def cmd_remote_url(args):
+    print(workspace.default_remote(args.workspace))
+
+
 def cmd_hint(args):
     hints.show(published_chapter(args.chapter), args.number)
 
@@ -57,6 +81,16 @@ def main(argv=None):
             command.add_argument("--force", action="store_true")
         else:
             command.add_argument("--report", type=Path, help="write the verdicts as JSON")
+    get_data = sub.add_parser("get-data")
+    get_data.add_argument("version", choices=["1", "2"], nargs="?", default="1")
+    get_data.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
+    get_data.set_defaults(func=cmd_get_data)
+    run_notebook = sub.add_parser("run-notebook")
+    run_notebook.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
+    run_notebook.set_defaults(func=cmd_run_notebook)
+    remote_url = sub.add_parser("remote-url")
+    remote_url.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
+    remote_url.set_defaults(func=cmd_remote_url)
     hint = sub.add_parser("hint")
     hint.add_argument("chapter")
     hint.add_argument("number", nargs="?", type=int)

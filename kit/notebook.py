@@ -7,6 +7,8 @@ French title. So the notebook and the scripts can never drift apart.
 """
 
 import ast
+import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -62,12 +64,23 @@ def code_cells(path):
     return [cell.source for cell in nbformat.read(str(path), as_version=4).cells if cell.cell_type == "code"]
 
 
+def error_line(error):
+    """The last line of a cell error, without the terminal colour codes IPython adds."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+    return text.splitlines()[-1] if text else type(error).__name__
+
+
 def execute(path, timeout=600):
     """Run every cell of the notebook in its folder (as 'Run all' would) and save the outputs."""
     from nbclient import NotebookClient
 
     notebook = nbformat.read(str(path), as_version=4)
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-    nbformat.write(notebook, str(path))
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    try:
+        # The kernel process's own stderr only carries its start-up warnings;
+        # cell outputs travel separately and are kept in the notebook.
+        client.execute(stderr=subprocess.DEVNULL)
+    finally:
+        nbformat.write(notebook, str(path))  # keep the outputs of the cells that ran
     return notebook

@@ -6,6 +6,7 @@ experiments or stashes. Only a pristine workspace is ever replaced silently;
 anything else is refused, or with force moved to a timestamped backup.
 """
 
+import getpass
 import os
 import shutil
 import time
@@ -33,10 +34,15 @@ class WorkspaceError(Exception):
 
 
 def default_remote(workspace):
-    """The DVC remote: DVC_WORKSHOP_REMOTE if set, else a folder beside the workspace."""
+    """The DVC remote: DVC_WORKSHOP_REMOTE if set, else a folder beside the workspace.
+
+    An instructor points every learner at a real remote with that one setting,
+    e.g. DVC_WORKSHOP_REMOTE=s3://atelier-dvc/{user} ({user}: the login name;
+    credentials and endpoint come from the usual AWS variables or files).
+    """
     configured = os.environ.get("DVC_WORKSHOP_REMOTE")
     if configured:
-        return configured
+        return configured.format(user=getpass.getuser())
     workspace = Path(workspace).resolve()
     return str(workspace.parent / f"{workspace.name}-remote")
 

@@ -1,0 +1,94 @@
+"""Chapter 02, "Suivi des fichiers": data and base.h5 tracked by DVC, two versions tagged.
+
+Judged on the sandbox and on a git clone of it that uses the sandbox's DVC
+cache: checking out each tag there must bring back that version of data/.
+"""
+
+import pytest
+
+from checks.messages import CheckFailed
+from kit.shell import git, run
+from kit.workspace import DATASETS
+
+VERSIONS = {"chapter02-v1": 2 * DATASETS["v1"], "chapter02-v2": 2 * DATASETS["v2"]}
+TRACKED = ("data", "base.h5")
+
+
+def tag_exists(project, tag):
+    return run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{tag}"], cwd=project).ok
+
+
+@pytest.fixture(scope="session")
+def initialised(sandbox):
+    if not run(["git", "ls-files", "--error-unmatch", ".dvc/config"], cwd=sandbox).ok:
+        raise CheckFailed("dvc_not_initialised")
+
+
+@pytest.fixture(scope="session")
+def tags(sandbox, initialised):
+    for tag in VERSIONS:
+        if not tag_exists(sandbox, tag):
+            raise CheckFailed("missing_tag", tag=tag)
+    return VERSIONS
+
+
+@pytest.fixture(scope="session")
+def colleague_clone(sandbox, tags, tmp_path_factory):
+    """A git clone of the project that shares the sandbox's DVC cache."""
+    clone = tmp_path_factory.mktemp("clone") / "project"
+    git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
+    run(["dvc", "cache", "dir", "--local", str(sandbox / ".dvc" / "cache")], cwd=clone)
+    return clone
+
+
+def test_dvc_initialised(initialised):
+    """DVC est initialisé et .dvc/ est commité"""
+
+
+def test_tags_exist(tags):
+    """les tags chapter02-v1 et chapter02-v2 existent"""
+
+
+@pytest.mark.parametrize("tag", list(VERSIONS))
+def test_tracked_by_dvc_not_git(sandbox, tags, tag):
+    """au tag {tag}, data et base.h5 sont suivis par DVC et absents de git"""
+    files = git(sandbox, "ls-tree", "-r", "--name-only", tag).splitlines()
+    for path in TRACKED:
+        if any(name == path or name.startswith(path + "/") for name in files):
+            raise CheckFailed("data_in_git", tag=tag, path=path)
+        if f"{path}.dvc" not in files:
+            raise CheckFailed("not_tracked_by_dvc", tag=tag, path=path)
+
+
+@pytest.mark.parametrize("tag", list(VERSIONS))
+def test_file_count(sandbox, tags, tag):
+    """au tag {tag}, data.dvc décrit le bon nombre d'images"""
+    from dvc.api import DVCFileSystem
+
+    try:
+        found = len(DVCFileSystem(str(sandbox), rev=tag).find("data"))
+    except Exception as error:  # noqa: BLE001 - DVC raises many kinds when the cache lacks the version
+        raise CheckFailed("version_not_restored", tag=tag, problem=f"DVC ne trouve pas cette version : {error}"[:200]) from None
+    if found != VERSIONS[tag]:
+        raise CheckFailed("wrong_file_count", tag=tag, found=found, expected=VERSIONS[tag])
+
+
+def test_ignored_by_git(sandbox, initialised):
+    """git ignore data et base.h5 dans l'espace de travail"""
+    not_ignored = [path for path in TRACKED if not run(["git", "check-ignore", "-q", path], cwd=sandbox).ok]
+    if not_ignored:
+        raise CheckFailed("not_ignored", paths=", ".join(not_ignored))
+
+
+@pytest.mark.parametrize("tag", list(VERSIONS))
+def test_checkout_restores_version(colleague_clone, tag):
+    """git checkout {tag} puis dvc checkout restaure cette version de data/"""
+    git(colleague_clone, "checkout", "-q", tag)
+    result = run(["dvc", "checkout", "--force", "data.dvc", "base.h5.dvc"], cwd=colleague_clone)
+    data = colleague_clone / "data"
+    found = len(list(data.glob("*"))) if data.is_dir() else 0
+    if not result.ok or found != VERSIONS[tag]:
+        problem = f"{found} fichiers au lieu de {VERSIONS[tag]}" if result.ok else result.last_lines(1)
+        raise CheckFailed("version_not_restored", tag=tag, problem=problem)
+    if not run(["dvc", "status", "-q", "data.dvc", "base.h5.dvc"], cwd=colleague_clone).ok:
+        raise CheckFailed("version_not_restored", tag=tag, problem="dvc status signale encore des différences")

@@ -1,0 +1,74 @@
+"""Chapter 03, "Stockage distant": a default remote, pushed, that a colleague can pull from."""
+
+from pathlib import Path
+
+import pytest
+
+from checks import pipeline
+from checks.messages import CheckFailed
+from kit.shell import git, run
+
+
+@pytest.fixture(scope="session")
+def remote(sandbox):
+    """(name, url) of the default remote, as DVC resolves it."""
+    from dvc.config import Config
+
+    if not (sandbox / ".dvc").is_dir():
+        raise CheckFailed("dvc_not_initialised")
+    config = Config(dvc_dir=str(sandbox / ".dvc"), validate=False)
+    name = config["core"].get("remote")
+    url = config["remote"].get(name, {}).get("url") if name else None
+    if not url:
+        raise CheckFailed("no_remote")
+    return name, url
+
+
+def test_default_remote(remote):
+    """un stockage distant par défaut est configuré"""
+
+
+def test_remote_committed(sandbox, remote):
+    """sa configuration est dans .dvc/config, commitée pour les collègues"""
+    from dvc.config import Config
+
+    name, _ = remote
+    shared = Config(dvc_dir=str(sandbox / ".dvc"), validate=False).read("repo")
+    committed = run(["git", "diff", "--quiet", "HEAD", "--", ".dvc/config"], cwd=sandbox).ok and run(
+        ["git", "ls-files", "--error-unmatch", ".dvc/config"], cwd=sandbox).ok
+    if shared["core"].get("remote") != name or name not in shared["remote"] or not committed:
+        raise CheckFailed("remote_not_committed", name=name)
+
+
+def test_remote_outside_workspace(workspace, remote):
+    """le stockage distant est hors du projet"""
+    _, url = remote
+    if "://" not in url and Path(url).resolve().is_relative_to(workspace.resolve()):
+        raise CheckFailed("remote_inside_workspace", url=url)
+
+
+def test_remote_has_everything(sandbox, remote):
+    """dvc status -c : le stockage distant a tout ce que le cache a"""
+    name, _ = remote
+    try:
+        with pipeline.inside(sandbox):
+            status = pipeline.open_repo(sandbox).status(cloud=True, remote=name)
+    except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
+        raise CheckFailed("remote_unreachable", name=name, problem=str(error)[:200]) from None
+    missing = [path for path, state in status.items() if state == "new"]
+    if missing:
+        raise CheckFailed("remote_missing_data", count=len(missing))
+
+
+def test_colleague_can_pull(workspace, sandbox, remote, tmp_path_factory):
+    """un collègue qui clone le projet et lance dvc pull récupère tous les fichiers suivis"""
+    clone = tmp_path_factory.mktemp("colleague") / "project"
+    git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
+    pipeline.pin_local_remotes(clone, workspace, level="repo")
+    pulled = run(["dvc", "pull", "-q"], cwd=clone, timeout=600)
+    if not pulled.ok:
+        raise CheckFailed("clone_pull_failed", problem=pulled.last_lines(1) or "dvc pull a échoué")
+    dvcfiles = [path for path in clone.glob("*.dvc") if path.is_file()]  # not the .dvc/ folder
+    missing = [dvcfile.stem for dvcfile in dvcfiles if not (clone / dvcfile.stem).exists()]
+    if missing or not run(["dvc", "status", "-q", *[path.name for path in dvcfiles]], cwd=clone).ok:
+        raise CheckFailed("clone_pull_failed", problem=f"{', '.join(missing) or 'des fichiers'} manque(nt) après dvc pull")
