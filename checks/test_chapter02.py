@@ -25,15 +25,21 @@ def initialised(sandbox):
 
 
 @pytest.fixture(scope="session")
-def tags(sandbox, initialised):
-    for tag in VERSIONS:
-        if not tag_exists(sandbox, tag):
-            raise CheckFailed("missing_tag", tag=tag)
-    return VERSIONS
+def missing_tags(sandbox, initialised):
+    """{tag: CheckFailed} for the missing tags: one error object each, so it is reported once."""
+    return {tag: CheckFailed("missing_tag", tag=tag) for tag in VERSIONS if not tag_exists(sandbox, tag)}
+
+
+@pytest.fixture
+def tag(request, missing_tags):
+    """The tag a check is about; the check is not run if the tag does not exist."""
+    if request.param in missing_tags:
+        raise missing_tags[request.param]
+    return request.param
 
 
 @pytest.fixture(scope="session")
-def colleague_clone(sandbox, tags, tmp_path_factory):
+def colleague_clone(sandbox, initialised, tmp_path_factory):
     """A git clone of the project that shares the sandbox's DVC cache."""
     clone = tmp_path_factory.mktemp("clone") / "project"
     git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
@@ -45,12 +51,14 @@ def test_dvc_initialised(initialised):
     """DVC est initialisé et .dvc/ est commité"""
 
 
-def test_tags_exist(tags):
+def test_tags_exist(missing_tags):
     """les tags chapter02-v1 et chapter02-v2 existent"""
+    for error in missing_tags.values():
+        raise error
 
 
-@pytest.mark.parametrize("tag", list(VERSIONS))
-def test_tracked_by_dvc_not_git(sandbox, tags, tag):
+@pytest.mark.parametrize("tag", list(VERSIONS), indirect=True)
+def test_tracked_by_dvc_not_git(sandbox, tag):
     """au tag {tag}, data et base.h5 sont suivis par DVC et absents de git"""
     files = git(sandbox, "ls-tree", "-r", "--name-only", tag).splitlines()
     for path in TRACKED:
@@ -60,8 +68,8 @@ def test_tracked_by_dvc_not_git(sandbox, tags, tag):
             raise CheckFailed("not_tracked_by_dvc", tag=tag, path=path)
 
 
-@pytest.mark.parametrize("tag", list(VERSIONS))
-def test_file_count(sandbox, tags, tag):
+@pytest.mark.parametrize("tag", list(VERSIONS), indirect=True)
+def test_file_count(sandbox, tag):
     """au tag {tag}, data.dvc décrit le bon nombre d'images"""
     from dvc.api import DVCFileSystem
 
@@ -80,7 +88,7 @@ def test_ignored_by_git(sandbox, initialised):
         raise CheckFailed("not_ignored", paths=", ".join(not_ignored))
 
 
-@pytest.mark.parametrize("tag", list(VERSIONS))
+@pytest.mark.parametrize("tag", list(VERSIONS), indirect=True)
 def test_checkout_restores_version(colleague_clone, tag):
     """git checkout {tag} puis dvc checkout restaure cette version de data/"""
     git(colleague_clone, "checkout", "-q", tag)

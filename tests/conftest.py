@@ -61,15 +61,36 @@ class TinyProject:
         return run("dvc exp run -q", cwd=self.path, shell=True, timeout=300)
 
     def check(self, chapter="05", env=None):
-        report = self.path.parent / "report.json"
-        report.unlink(missing_ok=True)
-        proc = subprocess.run(
-            [sys.executable, "-m", "kit", "check", chapter, "--workspace", str(self.path), "--report", str(report)],
-            cwd=KIT_ROOT, env=kit_env(env), capture_output=True, text=True, timeout=600,
-        )
-        output = proc.stdout + proc.stderr
-        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
-        return Verdict(proc.returncode, output, data)
+        return judge(self.path, chapter, env)
+
+
+def judge(path, chapter, env=None):
+    """Run `python -m kit check` on a workspace, as `make check-chapterNN` does."""
+    report = Path(path).parent / f"report-{chapter}.json"
+    report.unlink(missing_ok=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kit", "check", chapter, "--workspace", str(path), "--report", str(report)],
+        cwd=KIT_ROOT, env=kit_env(env), capture_output=True, text=True, timeout=900,
+    )
+    output = proc.stdout + proc.stderr
+    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
+    return Verdict(proc.returncode, output, data)
+
+
+def started(chapter, path, solved=False):
+    """A workspace at the start of `chapter` (solved if asked), built by the kit."""
+    from kit import workspace
+
+    (workspace.solve if solved else workspace.build)(chapter, path)
+    return Path(path)
+
+
+def copy_workspace(source, target):
+    shutil.copytree(source, target, symlinks=True)
+    from checks.pipeline import pin_local_remotes
+
+    pin_local_remotes(target, source)
+    return Path(target)
 
 
 def solution_spec():

@@ -1,0 +1,78 @@
+"""Chapter 01 checks: the notebook run, data fetched, generated files ignored."""
+
+import shutil
+
+import nbformat
+import pytest
+
+from kit import notebook, workspace
+from kit.shell import git
+from tests.conftest import copy_workspace, judge, started
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory):
+    return started("01", tmp_path_factory.mktemp("ch01") / "ws", solved=True)
+
+
+@pytest.fixture
+def variant(solved, tmp_path):
+    return copy_workspace(solved, tmp_path / "ws")
+
+
+def test_solution_passes(solved):
+    verdict = judge(solved, "01")
+    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+
+
+def test_untouched_start_fails(tmp_path):
+    verdict = judge(started("01", tmp_path / "ws"), "01")
+    assert verdict.failed()["test_data_and_base_model"] == "no_data"
+    assert verdict.failed()["test_generated_files_ignored"] == "not_ignored"
+
+
+def test_gitignore_missing(variant):
+    (variant / ".gitignore").unlink()
+    assert judge(variant, "01").failed() == {"test_generated_files_ignored": "not_ignored"}
+
+
+def test_model_committed(variant):
+    git(variant, "add", "-f", "model.h5")
+    git(variant, "commit", "-qm", "oops")
+    assert judge(variant, "01").failed() == {"test_generated_files_ignored": "generated_committed"}
+
+
+def test_notebook_run_before_getting_the_data(tmp_path):
+    path = started("01", tmp_path / "ws")
+    with pytest.raises(Exception):
+        notebook.execute(path / notebook.NOTEBOOK)
+    workspace.get_data(path, 1)
+    verdict = judge(path, "01")
+    assert verdict.failed()["test_notebook_ran"] == "notebook_error"
+    assert "FileNotFoundError" in verdict.checks["test_notebook_ran"]["message"]
+
+
+def test_notebook_deleted(variant):
+    (variant / notebook.NOTEBOOK).unlink()
+    assert judge(variant, "01").failed()["test_notebook_ran"] == "notebook_missing"
+
+
+def test_variant_outputs_cleared_and_other_gitignore_style(variant):
+    """Outputs cleared before a commit: a headless run must succeed instead; .gitignore without slashes."""
+    path = variant / notebook.NOTEBOOK
+    book = nbformat.read(str(path), as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(book, str(path))
+    (variant / ".gitignore").write_text("subset/\npreprocessed\n*.npy\nmodel.h5\n")
+    verdict = judge(variant, "01")
+    assert verdict.failed() == {}, verdict.output
+
+
+def test_check_leaves_notebook_untouched(variant):
+    before = (variant / notebook.NOTEBOOK).read_bytes()
+    shutil.rmtree(variant / "subset")
+    judge(variant, "01")
+    assert (variant / notebook.NOTEBOOK).read_bytes() == before
+    assert not (variant / "subset").exists()

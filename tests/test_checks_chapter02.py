@@ -1,0 +1,73 @@
+"""Chapter 02 checks: data and base.h5 tracked by DVC, two versions tagged and restorable."""
+
+import pytest
+
+from kit import chapters, workspace
+from kit.shell import git, run
+from tests.conftest import judge, sh, started
+
+SOLUTION = chapters.get("02").solution
+
+
+def solve_until(path, last_step):
+    """Apply the solution's steps up to (excluding) the first one matching `last_step`."""
+    for step in SOLUTION:
+        if step == last_step:
+            break
+        workspace.apply_step(path, step)
+
+
+@pytest.fixture
+def start(tmp_path):
+    return started("02", tmp_path / "ws")
+
+
+def test_solution_passes(tmp_path):
+    verdict = judge(started("02", tmp_path / "ws", solved=True), "02")
+    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+
+
+def test_untouched_start_fails(start):
+    assert judge(start, "02").failed()["test_dvc_initialised"] == "dvc_not_initialised"
+
+
+def test_second_tag_missing(start):
+    solve_until(start, {"tag": "chapter02-v2"})
+    assert judge(start, "02").failed() == {"test_tags_exist": "missing_tag"}
+
+
+def test_second_version_not_added(start):
+    """The new data copied in, but `dvc add data` forgotten before committing and tagging."""
+    solve_until(start, {"run": "dvc add -q data"})
+    sh(start, "git commit -qam 'v2?' --allow-empty && git tag chapter02-v2")
+    failed = judge(start, "02").failed()
+    assert failed["test_file_count[chapter02-v2]"] == "wrong_file_count"
+
+
+def test_data_committed_to_git(start):
+    workspace.get_data(start, 1)
+    sh(start, "dvc init -q && git add -A && git commit -qm all && git tag chapter02-v1")
+    sh(start, "dvc add -q data base.h5 2>/dev/null || true")
+    failed = judge(start, "02").failed()
+    assert failed.get("test_tracked_by_dvc_not_git[chapter02-v1]") == "data_in_git"
+
+
+def test_old_version_removed_from_cache(tmp_path):
+    path = started("02", tmp_path / "ws", solved=True)
+    sh(path, "dvc gc -q -w -f")  # keeps only the workspace's version: v1 is gone
+    failed = judge(path, "02").failed()
+    assert failed["test_file_count[chapter02-v1]"] == "version_not_restored"
+
+
+def test_variant_separate_commits_and_extra_history(start):
+    workspace.get_data(start, 1)
+    sh(start, "dvc init -q && git commit -qm init")
+    sh(start, "dvc add -q base.h5 && git add base.h5.dvc .gitignore && git commit -qm base")
+    sh(start, "dvc add -q data && git add -A && git commit -qm data && git tag chapter02-v1")
+    workspace.get_data(start, 2)
+    sh(start, "dvc add -q data && git add -A && git commit -qm v2 && git tag chapter02-v2")
+    sh(start, "git checkout -q chapter02-v1 && dvc checkout -q && git checkout -q main && dvc checkout -q")
+    verdict = judge(start, "02")
+    assert verdict.failed() == {}, verdict.output
+    assert run(["git", "status", "--porcelain"], cwd=start).output == ""
+    assert git(start, "tag").count("chapter02") >= 3

@@ -1,0 +1,91 @@
+"""Chapter 03 checks: a default remote, committed, pushed, pullable by a colleague.
+
+The S3 path runs against a real S3-compatible server (moto's server mode) on
+a loopback port, with dvc-s3: what an instructor gets with
+DVC_WORKSHOP_REMOTE=s3://bucket/{user}.
+"""
+
+import socket
+import subprocess
+import time
+
+import pytest
+
+from kit.shell import VENV_BIN, run
+from tests.conftest import judge, sh, started
+
+
+@pytest.fixture
+def start(tmp_path):
+    return started("03", tmp_path / "ws")
+
+
+def test_solution_passes(tmp_path):
+    verdict = judge(started("03", tmp_path / "ws", solved=True), "03")
+    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+
+
+def test_untouched_start_fails(start):
+    assert judge(start, "03").failed() == {"test_default_remote": "no_remote"}
+
+
+def test_remote_only_local(start, tmp_path):
+    sh(start, f"dvc remote add --local -d default {tmp_path / 'remote'} && dvc push -q")
+    failed = judge(start, "03").failed()
+    assert failed["test_remote_committed"] == "remote_not_committed"
+    assert failed["test_colleague_can_pull"] == "clone_pull_failed"
+
+
+def test_not_pushed(start, tmp_path):
+    sh(start, f"dvc remote add -d default {tmp_path / 'remote'} && git commit -qam remote")
+    assert judge(start, "03").failed()["test_remote_has_everything"] == "remote_missing_data"
+
+
+def test_remote_inside_workspace(start):
+    sh(start, "dvc remote add -d default storage && dvc push -q && git commit -qam remote")
+    assert judge(start, "03").failed()["test_remote_outside_workspace"] == "remote_inside_workspace"
+
+
+def test_variant_relative_path(start):
+    """`dvc remote add -d default ../ws-remote`, as the chapter suggests: DVC stores it relative to .dvc/."""
+    sh(start, "dvc remote add -d default ../ws-remote && dvc push -q && git commit -qam remote")
+    verdict = judge(start, "03")
+    assert verdict.failed() == {}, verdict.output
+
+
+@pytest.fixture
+def s3(tmp_path):
+    """A moto S3 server on a free loopback port, and the AWS variables that point at it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+    try:
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_instructor_s3_remote(s3, tmp_path, monkeypatch):
+    """DVC_WORKSHOP_REMOTE=s3://...: the chain pushes there, and a colleague pulls from there."""
+    for key, value in s3.items():
+        monkeypatch.setenv(key, value)
+    bucket = run(["python", "-c", "import boto3; boto3.client('s3').create_bucket(Bucket='atelier')"], cwd=tmp_path)
+    assert bucket.ok, bucket.output
+    monkeypatch.setenv("DVC_WORKSHOP_REMOTE", "s3://atelier/{user}")
+    path = started("04", tmp_path / "ws")  # chapter 03's solution ran with that remote
+    assert "s3://atelier/" in (path / ".dvc" / "config").read_text()
+    verdict = judge(path, "03", env=s3)
+    assert verdict.failed() == {}, verdict.output
+    listing = run(["python", "-c", "import boto3; print(boto3.client('s3').list_objects_v2(Bucket='atelier')['KeyCount'])"],
+                  cwd=tmp_path)
+    assert int(listing.output.strip()) > 0
