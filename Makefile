@@ -36,7 +36,7 @@ remote-url: $(STAMP)
 	@$(PY) -m kit remote-url --workspace "$(WORKSPACE)"
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --no-browser --notebook-dir="$(WORKSPACE)"
+	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir="$(WORKSPACE)" $(if $(filter 0,$(shell id -u)),--allow-root)
 
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N)

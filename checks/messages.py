@@ -153,6 +153,11 @@ MESSAGES = {
         "git rm -r --cached {paths}, puis commitez.",
         doc=DOC_GITIGNORE,
     ),
+    "input_committed": Message(
+        "{paths} est commité dans git : ces gros fichiers seront suivis par DVC au chapitre 02, et `dvc add` refusera "
+        "un fichier déjà suivi par git. Retirez-le de git sans l'effacer : git rm -r --cached {paths}, puis commitez.",
+        doc=DOC_GITIGNORE,
+    ),
     # Chapter 02: tracking files
     "dvc_not_initialised": Message(
         "DVC n'est pas initialisé dans le projet (ou .dvc/ n'est pas commité). Lancez `dvc init`, puis commitez .dvc/.",

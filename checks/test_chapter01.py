@@ -63,3 +63,11 @@ def test_generated_files_ignored(sandbox):
                    if not run(["git", "check-ignore", "-q", "--no-index", example], cwd=sandbox).ok]
     if not_ignored:
         raise CheckFailed("not_ignored", paths=", ".join(not_ignored))
+
+
+def test_inputs_not_in_git(sandbox):
+    """data/ et base.h5 ne sont pas commités dans git (DVC s'en chargera)"""
+    committed = [name for name in ("data", "base.h5")
+                 if run(["git", "ls-files", "--error-unmatch", name], cwd=sandbox).ok]
+    if committed:
+        raise CheckFailed("input_committed", paths=" ".join(committed))

@@ -6,6 +6,7 @@ notebook's saved outputs, or the reference figures if it was never run).
 """
 
 import re
+import shutil
 
 import nbformat
 import numpy as np
@@ -42,14 +43,18 @@ def notebook_reference(project):
 
 
 @pytest.fixture(scope="session")
-def outputs(sandbox):
-    """Run the four scripts from scratch, in order; return what each printed."""
+def scripts(sandbox):
     for script, step in SCRIPTS.items():
         if not (sandbox / script).is_file():
             raise CheckFailed("script_missing", script=script, step=step)
+
+
+@pytest.fixture(scope="session")
+def outputs(sandbox, scripts):
+    """Run the four scripts from scratch, in order; return what each printed."""
     for name in GENERATED:
         path = sandbox / name
-        run(["rm", "-rf", str(path)], cwd=sandbox)
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     printed = {}
     for script in SCRIPTS:
         result = run(["python", script], cwd=sandbox, timeout=STAGE_TIMEOUT)
@@ -61,11 +66,8 @@ def outputs(sandbox):
     return printed
 
 
-def test_scripts_exist(sandbox):
+def test_scripts_exist(scripts):
     """les quatre scripts existent"""
-    for script, step in SCRIPTS.items():
-        if not (sandbox / script).is_file():
-            raise CheckFailed("script_missing", script=script, step=step)
 
 
 def test_scripts_run_in_order(outputs):

@@ -1,8 +1,8 @@
 """Build a learner's workspace at the start state of a chapter, safely.
 
 A workspace is pristine when it holds no learner work: its files match the
-last commit, every commit is under a `chapterNN` tag, and there are no
-experiments or stashes. Only a pristine workspace is ever replaced silently;
+last commit, every commit is an ancestor of a kit start tag (`chapterNN`),
+and there are no experiments or stashes. Only a pristine workspace is ever replaced silently;
 anything else is refused, or with force moved to a timestamped backup.
 """
 
@@ -57,7 +57,9 @@ def learner_work(workspace):
     status = run(["git", "status", "--porcelain", "--", ".", *not_in_git(workspace)], cwd=workspace).output
     if status.strip():
         return "des modifications non commitées :\n" + status.rstrip()
-    beyond = git(workspace, "rev-list", "--all", "--not", "--tags=chapter*", check=False)
+    # Only the kit's own start tags (chapterNN) mark kit history: learners tag
+    # their work too (chapter02-v1...), and that is work.
+    beyond = git(workspace, "rev-list", "--all", "--not", "--tags=chapter[0-9][0-9]", check=False)
     if beyond:
         return f"{len(beyond.splitlines())} commit(s) ou expérience(s) au-delà du point de départ"
     return None

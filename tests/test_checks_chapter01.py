@@ -42,6 +42,12 @@ def test_model_committed(variant):
     assert judge(variant, "01").failed() == {"test_generated_files_ignored": "generated_committed"}
 
 
+def test_data_committed(variant):
+    git(variant, "add", "data", "base.h5")
+    git(variant, "commit", "-qm", "everything")
+    assert judge(variant, "01").failed() == {"test_inputs_not_in_git": "input_committed"}
+
+
 def test_notebook_run_before_getting_the_data(tmp_path):
     path = started("01", tmp_path / "ws")
     with pytest.raises(Exception):

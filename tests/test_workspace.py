@@ -69,7 +69,7 @@ def test_refuses_to_overwrite_work_then_backs_it_up_with_force(tmp_path):
     assert git(path, "status", "--porcelain") == ""
 
 
-@pytest.mark.parametrize("work", ["commit", "experiment", "stash", "plain folder"])
+@pytest.mark.parametrize("work", ["commit", "tagged commit", "experiment", "stash", "plain folder"])
 def test_every_kind_of_work_is_detected(tmp_path, work):
     path = tmp_path / "ws"
     if work == "plain folder":
@@ -78,9 +78,11 @@ def test_every_kind_of_work_is_detected(tmp_path, work):
     else:
         workspace.build("05", path)
         (path / "notes.txt").write_text("mine")
-        if work == "commit":
+        if work in ("commit", "tagged commit"):
             git(path, "add", "notes.txt")
             git(path, "commit", "-qm", "my work")
+            if work == "tagged commit":  # as chapter 02 asks: not a kit tag
+                git(path, "tag", "chapter02-v3")
         elif work == "stash":
             git(path, "add", "notes.txt")
             git(path, "stash", "-q")
