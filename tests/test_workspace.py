@@ -112,3 +112,15 @@ def test_draft_chapters_are_not_offered(tmp_path):
     refused = subprocess.run([sys.executable, "-m", "kit", "start", drafts[0].number, "--workspace", str(tmp_path / "d")],
                              cwd=KIT_ROOT, capture_output=True, text=True)
     assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
+
+
+@pytest.mark.parametrize("chapter", ["02", "03", "04"])
+def test_next_start_is_this_chapter_solved(tmp_path, chapter):
+    """Chained start states: the start of chapter N+1 passes chapter N's checks."""
+    from tests.conftest import judge
+
+    following = f"{int(chapter) + 1:02d}"
+    path = workspace.build(following, tmp_path / "ws")
+    verdict = judge(path, chapter)
+    assert verdict.returncode == 0, verdict.output
+    assert git(path, "describe", "--tags", "--exact-match") == f"chapter{following}"
