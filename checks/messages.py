@@ -226,6 +226,26 @@ MESSAGES = {
     "no_accuracy_printed": Message(
         "evaluate.py n'affiche pas la précision : ajoutez un print de test_acc, comme dans le notebook.",
     ),
+    # Chapter 06: a colleague's experiment
+    "experiment_not_pulled": Message(
+        "L'expérience {name} du collègue n'est pas dans votre projet. Récupérez-la : dvc exp pull origin {name}",
+        doc="https://dvc.org/doc/command-reference/exp/pull",
+    ),
+    "experiment_not_applied": Message(
+        "Votre espace de travail n'a pas le code ou les paramètres de {name} ({files} diffère). "
+        "Appliquez-la : dvc exp apply {name}",
+        doc="https://dvc.org/doc/command-reference/exp/apply",
+    ),
+    "experiment_not_reproduced": Message(
+        "Aucune de vos expériences ne reproduit {name} (mêmes paramètres, test_accuracy = {expected}). "
+        "Après `dvc exp apply {name}`, lancez `dvc exp run`.",
+        doc=DOC_EXP_RUN,
+    ),
+    "own_experiment_lost": Message(
+        "Vos propres expériences ont disparu ({names}) : `dvc exp pull` n'efface rien, mais `dvc exp remove` ou "
+        "`dvc exp gc` si. Relancez-les avec `dvc exp run`.",
+        doc=DOC_EXP_SHOW,
+    ),
     # Generic
     "not_checked": Message("non vérifié : cette vérification dépend d'une vérification qui a échoué plus haut."),
     "internal_error": Message(

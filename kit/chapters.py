@@ -13,6 +13,9 @@ A manifest says everything the tools need to know about a chapter:
     [[start]]                     # steps that prepare the chapter's start (rare)
     notebook = "cats-or-dogs.ipynb"   # write the generated notebook
 
+    [[after_start]]               # steps run once the start is committed and tagged
+    colleague_experiment = "my-better-exp"  # a colleague's experiment on `origin`
+
     [[solution]]                  # steps that solve the chapter, in order
     files = ["solutions/05-pipeline/dvc.yaml"]  # kit files copied to the workspace root
     get_data = 1                  # deliver version 1 (or 2) of the dataset, as `make get-data`
@@ -34,7 +37,7 @@ from pathlib import Path
 from kit import KIT_ROOT
 
 CHAPTERS_DIR = KIT_ROOT / "chapters"
-STEP_KINDS = {"files", "get_data", "run", "notebook", "execute_notebook", "commit", "tag"}
+STEP_KINDS = {"files", "get_data", "run", "notebook", "execute_notebook", "colleague_experiment", "commit", "tag"}
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Chapter:
     hints: list = field(default_factory=list)
     draft: bool = False
     start: list = field(default_factory=list)
+    after_start: list = field(default_factory=list)
     solution: list = field(default_factory=list)
 
     @property
@@ -75,7 +79,7 @@ class UnknownChapter(Exception):
 
 def _load(folder):
     data = tomllib.loads((folder / "chapter.toml").read_text(encoding="utf-8"))
-    for step in data.get("start", []) + data.get("solution", []):
+    for step in data.get("start", []) + data.get("after_start", []) + data.get("solution", []):
         kinds = set(step) - {"solve_only"}
         if len(kinds) != 1 or not kinds <= STEP_KINDS:
             raise ValueError(f"{folder}/chapter.toml: bad step {step}")

@@ -12,7 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, notebook
+from kit import KIT_ROOT, chapters, colleague, notebook
 from kit.shell import git, run
 
 IMAGES = KIT_ROOT / "data" / "images"
@@ -21,6 +21,7 @@ DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")
 # The data and the base model are never committed to git: untracked in
 # chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
 NOT_IN_GIT = ("data", "base.h5")
+KIT_REFS = "kit-start-experiments"  # in .git/: experiments that are part of the start state
 
 
 def not_in_git(workspace):
@@ -59,10 +60,29 @@ def learner_work(workspace):
         return "des modifications non commitées :\n" + status.rstrip()
     # Only the kit's own start tags (chapterNN) mark kit history: learners tag
     # their work too (chapter02-v1...), and that is work.
-    beyond = git(workspace, "rev-list", "--all", "--not", "--tags=chapter[0-9][0-9]", check=False)
+    known = kit_refs(workspace) | origin_experiments(workspace)
+    beyond = git(workspace, "rev-list", "--ignore-missing", "--all", "--not", "--tags=chapter[0-9][0-9]", *known,
+                 check=False)
     if beyond:
         return f"{len(beyond.splitlines())} commit(s) ou expérience(s) au-delà du point de départ"
     return None
+
+
+def kit_refs(workspace):
+    """Commits of the experiments the kit itself made while building the start."""
+    record = Path(workspace) / ".git" / KIT_REFS
+    return set(record.read_text().split()) if record.exists() else set()
+
+
+def origin_experiments(workspace):
+    """Commits of the experiments that the git remote `origin` holds (safe elsewhere)."""
+    listing = run(["git", "ls-remote", "origin", "refs/exps/*"], cwd=workspace, timeout=60)
+    return {line.split()[0] for line in listing.output.splitlines() if line.strip()} if listing.ok else set()
+
+
+def record_kit_refs(workspace):
+    shas = git(workspace, "for-each-ref", "--format=%(objectname)", "refs/exps", check=False)
+    (Path(workspace) / ".git" / KIT_REFS).write_text(shas + "\n" if shas else "")
 
 
 def prepare_target(workspace, force=False):
@@ -116,6 +136,8 @@ def apply_step(workspace, step):
         notebook.write(Path(workspace) / value)
     elif kind == "execute_notebook":
         notebook.execute(Path(workspace) / value)
+    elif kind == "colleague_experiment":
+        colleague.publish_experiment(workspace, value)
     elif kind == "run":
         command = value.format(remote=default_remote(workspace))
         result = run(command, cwd=workspace, shell=True)
@@ -159,7 +181,10 @@ def build(number, workspace, force=False):
         copy_exercise(chapter, workspace)
         apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ"})
         apply_step(workspace, {"tag": chapter.tag})
+        for step in chapter.after_start:
+            apply_step(workspace, step)
         previous = chapter
+    record_kit_refs(workspace)
     return workspace
 
 

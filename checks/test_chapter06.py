@@ -1,0 +1,103 @@
+"""Chapter 06, "Récupérer une expérience distante": pulled, applied, reproduced, nothing lost.
+
+Experiments are read from the sandbox's git refs (refs/exps) and through
+`dvc exp show`; the colleague's files are read from the experiment's commit.
+"""
+
+import math
+import re
+
+import pytest
+
+from checks.messages import CheckFailed
+from kit import workspace as workspaces
+from kit.shell import git, run
+
+NAME = "my-better-exp"
+APPLIED = ("train.py", "dvc.yaml", "params.yaml")  # what the colleague changed
+
+
+# refs/exps/<2 hex>/<38 hex>/<name>: an experiment, on the baseline commit made of the two hex parts.
+# (DVC keeps other refs there too: exec/, apply/ORIG_HEAD...)
+EXPERIMENT_REF = re.compile(r"^refs/exps/([0-9a-f]{2})/([0-9a-f]{38})/(.+)$")
+
+
+def experiment_refs(project):
+    """[(name, commit, baseline)] for every experiment in the project."""
+    listing = git(project, "for-each-ref", "--format=%(objectname) %(refname)", "refs/exps", check=False)
+    found = []
+    for sha, ref in (line.split() for line in listing.splitlines()):
+        match = EXPERIMENT_REF.match(ref)
+        if match:
+            found.append((match.group(3), sha, match.group(1) + match.group(2)))
+    return found
+
+
+@pytest.fixture(scope="session")
+def experiments(sandbox):
+    """Rows of `dvc exp show` for every commit that has experiments (as --all-commits)."""
+    import dvc.api
+
+    from checks.pipeline import inside
+
+    baselines = sorted({baseline for _, _, baseline in experiment_refs(sandbox)})
+    try:
+        with inside(sandbox):
+            return dvc.api.exp_show(repo=str(sandbox), revs=baselines or None)
+    except Exception as error:  # noqa: BLE001 - reported as a DVC error
+        raise CheckFailed("dvc_error", problem=str(error)[:300]) from None
+
+
+@pytest.fixture(scope="session")
+def colleague(sandbox):
+    """The colleague's experiment commit."""
+    sha = next((sha for name, sha, _ in experiment_refs(sandbox) if name == NAME), None)
+    if not sha:
+        raise CheckFailed("experiment_not_pulled", name=NAME)
+    return sha
+
+
+def test_experiment_pulled(colleague):
+    """l'expérience my-better-exp du collègue est dans votre projet"""
+
+
+def test_experiment_applied(sandbox, colleague):
+    """elle est appliquée : train.py, dvc.yaml et params.yaml sont ceux du collègue"""
+    differing = []
+    for name in APPLIED:
+        theirs = run(["git", "show", f"{colleague}:{name}"], cwd=sandbox)
+        path = sandbox / name
+        mine = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        if not theirs.ok or mine is None or mine.strip() != theirs.output.strip():
+            differing.append(name)
+    if differing:
+        raise CheckFailed("experiment_not_applied", name=NAME, files=", ".join(differing))
+
+
+def test_experiment_reproduced(experiments, colleague):
+    """vous avez relancé l'expérience et retrouvé sa précision (au millionième près)"""
+    rows = [row for row in experiments if row.get("typ") != "baseline"]
+    theirs = next((row for row in rows if row.get("Experiment") == NAME), None)
+    if theirs is None:
+        raise CheckFailed("experiment_not_pulled", name=NAME)
+    expected = theirs.get("test_accuracy")
+    params = {key: value for key, value in theirs.items() if key.startswith("train.")}
+
+    def reproduces(row):
+        accuracy = row.get("test_accuracy")
+        return (row.get("Experiment") != NAME and isinstance(accuracy, (int, float))
+                and isinstance(expected, (int, float)) and math.isclose(accuracy, expected, abs_tol=1e-6)
+                and all(row.get(key) == value for key, value in params.items()))
+
+    if not any(reproduces(row) for row in rows):
+        raise CheckFailed("experiment_not_reproduced", name=NAME, expected=expected)
+
+
+def test_own_experiments_kept(sandbox, workspace):
+    """vos propres expériences sont toujours là"""
+    present = {sha for _, sha, _ in experiment_refs(sandbox)}
+    made_at_start = workspaces.kit_refs(workspace) - {git(sandbox, "rev-parse", "chapter06^{commit}", check=False)}
+    lost = sorted(made_at_start - present)
+    if lost:
+        names = ", ".join(sha[:7] for sha in lost)
+        raise CheckFailed("own_experiment_lost", names=names)

@@ -1,0 +1,54 @@
+"""A colleague's experiment, really run and pushed, for chapter 06.
+
+The original workshop had an organiser push an experiment into each
+learner's cloud bucket and hosted repository. Here the kit plays the
+colleague with real git and DVC mechanics, on disk:
+
+- a bare repository beside the workspace becomes its git remote `origin`;
+- the colleague clones it, pulls the data from the DVC remote, applies
+  their change (the files in chapters/06-.../colleague/), runs
+  `dvc exp run -n NAME`, then `dvc exp push origin NAME` and `dvc push`.
+"""
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from kit import KIT_ROOT
+from kit.shell import git, run
+
+CHANGES = KIT_ROOT / "chapters" / "06-experience-distante" / "colleague"
+IDENTITY = ("Camille (collègue)", "camille@atelier-dvc.local")
+
+
+def origin_of(workspace):
+    workspace = Path(workspace).resolve()
+    return workspace.parent / f"{workspace.name}-origin.git"
+
+
+def sh(cwd, command):
+    result = run(command, cwd=cwd, shell=True, timeout=900)
+    if not result.ok:
+        raise RuntimeError(f"`{command}` failed in {cwd}:\n{result.output}")
+
+
+def publish_experiment(workspace, name):
+    """Give `workspace` an `origin` holding the colleague's experiment `name`."""
+    workspace = Path(workspace).resolve()
+    origin = origin_of(workspace)
+    if origin.exists():  # it may hold what a learner pushed: set it aside, never delete it
+        origin.rename(origin.with_name(f"{origin.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}"))
+    git(workspace.parent, "init", "-q", "--bare", "-b", "main", str(origin))
+    run(["git", "remote", "remove", "origin"], cwd=workspace)
+    git(workspace, "remote", "add", "origin", str(origin))
+    git(workspace, "push", "-q", "-u", "origin", "main", "--tags")
+    with tempfile.TemporaryDirectory(prefix="colleague-") as tmp:
+        clone = Path(tmp) / "project"
+        git(tmp, "clone", "-q", str(origin), str(clone))
+        git(clone, "config", "user.name", IDENTITY[0])
+        git(clone, "config", "user.email", IDENTITY[1])
+        sh(clone, "dvc pull -q")
+        for change in CHANGES.iterdir():
+            shutil.copyfile(change, clone / change.name)
+        sh(clone, f"dvc exp run -q -n {name} && dvc exp push -q origin {name} && dvc push -q")

@@ -1,0 +1,44 @@
+"""Chapter 06 checks: the colleague's experiment pulled, applied, reproduced; own experiments kept."""
+
+import pytest
+
+from tests.conftest import copy_workspace, judge, sh, started
+
+
+@pytest.fixture(scope="module")
+def start(tmp_path_factory):
+    return started("06", tmp_path_factory.mktemp("ch06") / "ws")
+
+
+@pytest.fixture
+def variant(start, tmp_path):
+    return copy_workspace(start, tmp_path / "ws")
+
+
+def test_untouched_start_fails(start):
+    assert judge(start, "06").failed() == {"test_experiment_pulled": "experiment_not_pulled"}
+
+
+def test_pulled_not_applied(variant):
+    sh(variant, "dvc exp pull -q origin my-better-exp")
+    assert judge(variant, "06").failed() == {"test_experiment_applied": "experiment_not_applied",
+                                             "test_experiment_reproduced": "experiment_not_reproduced"}
+
+
+def test_applied_not_run(variant):
+    sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp")
+    assert judge(variant, "06").failed() == {"test_experiment_reproduced": "experiment_not_reproduced"}
+
+
+def test_own_experiment_removed(variant):
+    sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
+    sh(variant, "dvc exp remove -q mon-essai")
+    assert judge(variant, "06").failed() == {"test_own_experiments_kept": "own_experiment_lost"}
+
+
+def test_variant_pull_all_commit_then_run(variant):
+    """Another correct path: pull every experiment, apply, commit, then run on the new commit."""
+    sh(variant, "dvc exp pull -q origin && dvc exp apply -q my-better-exp")
+    sh(variant, "git add -A && git commit -qm 'Expérience du collègue' && dvc exp run -q")
+    verdict = judge(variant, "06")
+    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
