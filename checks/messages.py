@@ -246,6 +246,47 @@ MESSAGES = {
         "`dvc exp gc` si. Relancez-les avec `dvc exp run`.",
         doc=DOC_EXP_SHOW,
     ),
+    # Chapter 07: sharing and serving the model
+    "artifact_missing": Message(
+        "dvc.yaml ne déclare pas d'artefact {name}{found}. Ajoutez une section `artifacts:` avec `{name}:` et `path: models`.",
+        doc="https://dvc.org/doc/user-guide/project-structure/dvcyaml-files#artifacts",
+    ),
+    "artifact_wrong_path": Message(
+        "L'artefact {name} pointe vers {path} au lieu de models (le dossier produit par l'étape generate_artifact).",
+        doc="https://dvc.org/doc/user-guide/project-structure/dvcyaml-files#artifacts",
+    ),
+    "no_artifact_stage": Message(
+        "Aucune étape ne produit models/ à partir de model.h5 et base.h5 : ajoutez l'étape generate_artifact "
+        "(deps : model.h5 et base.h5, outs : models).",
+        doc=DOC_STAGES,
+    ),
+    "artifact_stale": Message(
+        "La pipeline n'est pas à jour ({stages} à relancer) ou models/ n'a pas les bons fichiers : lancez `dvc exp run` "
+        "(ou `dvc repro`), puis commitez dvc.yaml et dvc.lock.",
+        doc=DOC_STATUS,
+    ),
+    "artifact_not_committed": Message(
+        "{files} a des modifications non commitées : l'artefact enregistré par gto doit correspondre à un commit. "
+        "Commitez-les, puis `dvc push`.",
+    ),
+    "gto_missing": Message(
+        "L'artefact {name} n'est pas {what} : {command}",
+        doc="https://dvc.org/doc/gto/command-reference",
+    ),
+    "artifact_not_fetched": Message(
+        "use_model/models/{file} {problem}. Depuis use_model/ : dvc artifacts get <projet> {name} --stage test",
+        doc="https://dvc.org/doc/command-reference/artifacts/get",
+    ),
+    "app_not_started": Message(
+        "L'application de use_model/ ne démarre pas (`uvicorn app:app`) : {problem}",
+    ),
+    "app_wrong": Message(
+        "L'application ne reconnaît que {correct} images sur {total} ({percent} %), pas mieux que le hasard : "
+        "vérifie-t-elle bien les deux modèles du stade test ?",
+    ),
+    "app_bad_input": Message(
+        "Pour {case}, l'application répond {status} au lieu d'une erreur 4xx avec un message clair.",
+    ),
     # Generic
     "not_checked": Message("non vérifié : cette vérification dépend d'une vérification qui a échoué plus haut."),
     "internal_error": Message(
