@@ -139,7 +139,7 @@ def apply_step(workspace, step):
     elif kind == "colleague_experiment":
         colleague.publish_experiment(workspace, value)
     elif kind == "run":
-        command = value.format(remote=default_remote(workspace), origin=colleague.origin_of(workspace))
+        command = value.format(remote=default_remote(workspace))
         result = run(command, cwd=workspace, shell=True)
         if not result.ok:
             raise RuntimeError(f"`{command}` failed in {workspace}:\n{result.output}")

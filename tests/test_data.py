@@ -10,13 +10,20 @@ IMAGES = KIT_ROOT / "data" / "images"
 
 
 def test_generator_reproduces_the_committed_images(tmp_path):
-    subprocess.run([sys.executable, "make_images.py", "--out", str(tmp_path)], cwd=KIT_ROOT / "data", check=True,
-                   capture_output=True)
-    committed = sorted(path.name for path in IMAGES.glob("*.jpg"))
-    assert sorted(path.name for path in tmp_path.glob("*.jpg")) == committed
-    assert len(committed) == 2 * DATASETS["v2"]
-    differing = [name for name in committed if (tmp_path / name).read_bytes() != (IMAGES / name).read_bytes()]
-    assert differing == []
+    subprocess.run([sys.executable, "make_images.py", "--out", str(tmp_path / "images"),
+                    "--heldout", str(tmp_path / "heldout")], cwd=KIT_ROOT / "data", check=True, capture_output=True)
+    for folder, count in (("images", 2 * DATASETS["v2"]), ("heldout", 80)):
+        committed = sorted(path.name for path in (KIT_ROOT / "data" / folder).glob("*.jpg"))
+        assert sorted(path.name for path in (tmp_path / folder).glob("*.jpg")) == committed
+        assert len(committed) == count
+        differing = [name for name in committed
+                     if (tmp_path / folder / name).read_bytes() != (KIT_ROOT / "data" / folder / name).read_bytes()]
+        assert differing == []
+
+
+def test_heldout_images_are_not_in_the_dataset():
+    heldout = {path.name for path in (KIT_ROOT / "data" / "heldout").glob("*.jpg")}
+    assert heldout and not heldout & {path.name for path in IMAGES.glob("*.jpg")}
 
 
 def test_generator_is_deterministic_and_varied():

@@ -114,7 +114,7 @@ def test_draft_chapters_are_not_offered(tmp_path):
     assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
 
 
-@pytest.mark.parametrize("chapter", ["02", "03", "04", "05"])
+@pytest.mark.parametrize("chapter", ["02", "03", "04", "05", "06"])
 def test_next_start_is_this_chapter_solved(tmp_path, chapter):
     """Chained start states: the start of chapter N+1 passes chapter N's checks."""
     from tests.conftest import judge

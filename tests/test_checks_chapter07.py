@@ -1,0 +1,78 @@
+"""Chapter 07 checks: artifact, gto stage, fetched models, and the web app over real HTTP."""
+
+import pytest
+
+from kit import chapters, workspace
+from tests.conftest import copy_workspace, judge, sh, started
+
+STEPS = chapters.get("07").solution
+
+
+@pytest.fixture(scope="module")
+def start(tmp_path_factory):
+    return started("07", tmp_path_factory.mktemp("ch07-start") / "ws")
+
+
+@pytest.fixture(scope="module")
+def solved(start, tmp_path_factory):
+    """A copy of the start, solved in place (it shares the start's origin and DVC remote)."""
+    path = copy_workspace(start, tmp_path_factory.mktemp("ch07") / "ws")
+    return workspace.solve("07", path)
+
+
+@pytest.fixture
+def variant(solved, tmp_path):
+    return copy_workspace(solved, tmp_path / "ws")
+
+
+def test_solution_passes(solved):
+    verdict = judge(solved, "07")
+    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+
+
+def test_untouched_start_fails(start):
+    failed = judge(start, "07").failed()
+    assert failed["test_artifact_declared"] == "artifact_missing"
+    assert failed["test_artifact_stage"] == "no_artifact_stage"
+
+
+def test_artifact_misnamed(variant):
+    sh(variant, "sed -i 's/^  cats-vs-dogs:/  cats-and-dogs:/' dvc.yaml")
+    verdict = judge(variant, "07")
+    assert verdict.failed()["test_artifact_declared"] == "artifact_missing"
+    assert "cats-and-dogs" in verdict.checks["test_artifact_declared"]["message"]
+
+
+def test_not_assigned_to_test(variant):
+    sh(variant, "git tag -d 'cats-vs-dogs#test#1'")
+    assert judge(variant, "07").failed()["test_registered_and_assigned"] == "gto_missing"
+
+
+def test_models_not_fetched(variant):
+    sh(variant, "rm -r use_model/models")
+    failed = judge(variant, "07").failed()
+    assert failed["test_fetched_into_app_folder"] == "artifact_not_fetched"
+    assert failed["test_app_answers_correctly"] == "app_not_started"
+
+
+def test_app_always_answers_cat(variant):
+    source = (variant / "use_model" / "app.py").read_text()
+    (variant / "use_model" / "app.py").write_text(source.replace("return LABELS[int(probability > 0.5)]", 'return "cat"'))
+    assert judge(variant, "07").failed() == {"test_app_answers_correctly": "app_wrong"}
+
+
+def test_app_crashes_on_bad_input(variant):
+    source = (variant / "use_model" / "app.py").read_text()
+    source = source.replace("raise HTTPException(415, \"Ce fichier n'est pas une image lisible (JPEG, PNG...).\") from None",
+                            "raise")
+    (variant / "use_model" / "app.py").write_text(source)
+    failed = judge(variant, "07").failed()
+    assert failed == {"test_app_rejects_bad_input[un fichier qui n'est pas une image]": "app_bad_input"}
+
+
+def test_stage_not_run(start, tmp_path):
+    """Stage and artifact declared and committed, but the pipeline never run."""
+    path = copy_workspace(start, tmp_path / "ws")
+    workspace.apply_step(path, STEPS[0])
+    sh(path, "git add -A && git commit -qm 'artefact déclaré'")
+    assert judge(path, "07").failed()["test_artifact_stage"] == "artifact_stale"
