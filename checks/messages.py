@@ -273,6 +273,11 @@ MESSAGES = {
         "L'artefact {name} n'est pas {what} : {command}",
         doc="https://dvc.org/doc/gto/command-reference",
     ),
+    "artifact_not_published": Message(
+        "L'artefact n'est pas publié : {problem}. Les collègues (et `dvc artifacts get`) passent par le dépôt origin "
+        "et le stockage distant : `git push origin main --tags`, puis `dvc push`.",
+        doc="https://dvc.org/doc/command-reference/artifacts/get",
+    ),
     "artifact_not_fetched": Message(
         "use_model/models/{file} {problem}. Depuis use_model/ : dvc artifacts get <projet> {name} --stage test",
         doc="https://dvc.org/doc/command-reference/artifacts/get",

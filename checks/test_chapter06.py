@@ -90,7 +90,8 @@ def test_experiment_reproduced(experiments, colleague):
                 and all(row.get(key) == value for key, value in params.items()))
 
     if not any(reproduces(row) for row in rows):
-        raise CheckFailed("experiment_not_reproduced", name=NAME, expected=expected)
+        shown = f"{expected:.3f}" if isinstance(expected, (int, float)) else expected
+        raise CheckFailed("experiment_not_reproduced", name=NAME, expected=shown)
 
 
 def test_own_experiments_kept(sandbox, workspace):

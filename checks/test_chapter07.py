@@ -92,6 +92,21 @@ def test_registered_and_assigned(resolved):
     """gto a enregistré l'artefact et l'a assigné au stade test"""
 
 
+def test_published(sandbox, resolved):
+    """l'artefact est publié : tags gto sur origin, modèles sur le stockage distant"""
+    remote_tags = run(["git", "ls-remote", "--tags", "origin", f"{NAME}*"], cwd=sandbox, timeout=60)
+    names = remote_tags.output if remote_tags.ok else ""
+    if f"refs/tags/{NAME}@" not in names or f"refs/tags/{NAME}#{STAGE}#" not in names:
+        raise CheckFailed("artifact_not_published", problem="les tags gto ne sont pas sur origin")
+    try:
+        with pipeline.inside(sandbox):
+            status = pipeline.open_repo(sandbox).status(targets=[resolved["path"]], cloud=True)
+    except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
+        raise CheckFailed("artifact_not_published", problem=f"stockage distant illisible ({error})"[:200]) from None
+    if any(state == "new" for state in status.values()):
+        raise CheckFailed("artifact_not_published", problem="models/ n'est pas sur le stockage distant")
+
+
 def test_fetched_into_app_folder(sandbox, resolved):
     """use_model/models contient les deux modèles de la version du stade test"""
     from dvc.api import DVCFileSystem

@@ -95,12 +95,17 @@ def prepare_target(workspace, force=False):
             "Rien n'a été modifié. Pour repartir de zéro en gardant une copie de sauvegarde, "
             "relancez avec FORCE=1."
         )
+    origin = colleague.origin_of(workspace)
     if work:
         backup = workspace.with_name(f"{workspace.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
         workspace.rename(backup)
+        if origin.exists():  # the git remote goes with it: it may hold what the learner pushed
+            moved = origin.rename(origin.with_name(f"{backup.name}-origin.git"))
+            run(["git", "remote", "set-url", "origin", str(moved)], cwd=backup)
         print(f"Ancien espace de travail déplacé dans {backup}")
     elif workspace.exists():
         shutil.rmtree(workspace)
+        shutil.rmtree(origin, ignore_errors=True)  # made by the kit for this pristine workspace
 
 
 def get_data(workspace, version):

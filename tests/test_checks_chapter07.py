@@ -48,6 +48,19 @@ def test_not_assigned_to_test(variant):
     assert judge(variant, "07").failed()["test_registered_and_assigned"] == "gto_missing"
 
 
+def test_tags_not_pushed(start, tmp_path):
+    """Everything done locally (models fetched from the workspace itself), nothing pushed to origin."""
+    path = copy_workspace(start, tmp_path / "ws")
+    sh(path, "git remote set-url origin " + str(tmp_path / "other-origin.git"))
+    sh(path, f"git init -q --bare {tmp_path / 'other-origin.git'} && git push -q origin main")
+    for step in STEPS[:-1]:
+        if "gto" in step.get("run", ""):
+            step = {"run": step["run"].replace(" && git push -q origin main --tags", "")}
+        workspace.apply_step(path, step)
+    sh(path, "cd use_model && dvc artifacts get -q .. cats-vs-dogs --stage test")
+    assert judge(path, "07").failed() == {"test_published": "artifact_not_published"}
+
+
 def test_models_not_fetched(variant):
     sh(variant, "rm -r use_model/models")
     failed = judge(variant, "07").failed()

@@ -114,9 +114,12 @@ def test_draft_chapters_are_not_offered(tmp_path):
     assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
 
 
-@pytest.mark.parametrize("chapter", ["02", "03", "04", "05", "06"])
+@pytest.mark.parametrize("chapter", ["02", "03", "04", "05"])
 def test_next_start_is_this_chapter_solved(tmp_path, chapter):
-    """Chained start states: the start of chapter N+1 passes chapter N's checks."""
+    """Chained start states: the start of chapter N+1 passes chapter N's checks.
+
+    (Not chapter 06: its last step, re-running the experiment, leaves nothing in
+    git, so the start of chapter 07 does not carry it.)"""
     from tests.conftest import judge
 
     following = f"{int(chapter) + 1:02d}"

@@ -5,7 +5,7 @@ It needs models/base.h5 and models/model.h5 beside it: fetch them with
 then start it with
     uvicorn app:app --port 8000
 and ask it:
-    curl -F "file=@cat.500.jpg" http://127.0.0.1:8000/cats-or-dogs/
+    curl -F "file=@../data/cat.0.jpg" http://127.0.0.1:8000/cats-or-dogs/
 """
 
 import io
