@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup test check-solutions bench get-data run-notebook remote-url lab
+.PHONY: setup test check-solutions bench get-data run-notebook remote-url lab status
 
 setup: $(STAMP)
 
@@ -37,6 +37,12 @@ remote-url: $(STAMP)
 
 lab: $(STAMP)
 	@$(VENV)/bin/jupyter lab --no-browser --notebook-dir="$(WORKSPACE)" $(if $(filter 0,$(shell id -u)),--allow-root)
+
+status: $(STAMP)
+	@$(PY) -m kit status --workspace "$(WORKSPACE)"
+
+watch-chapter%: $(STAMP)
+	@$(PY) -m kit watch $* --workspace "$(WORKSPACE)"
 
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N)

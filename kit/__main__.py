@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, hints, notebook, workspace
+from kit import KIT_ROOT, chapters, checker, hints, notebook, progress, workspace
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -61,6 +61,14 @@ def cmd_remote_url(args):
     print(workspace.default_remote(args.workspace))
 
 
+def cmd_status(args):
+    sys.exit(progress.status(args.workspace))
+
+
+def cmd_watch(args):
+    sys.exit(progress.watch(published_chapter(args.chapter), args.workspace))
+
+
 def cmd_hint(args):
     hints.show(published_chapter(args.chapter), args.number)
 
@@ -91,6 +99,13 @@ def main(argv=None):
     remote_url = sub.add_parser("remote-url")
     remote_url.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
     remote_url.set_defaults(func=cmd_remote_url)
+    status = sub.add_parser("status")
+    status.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
+    status.set_defaults(func=cmd_status)
+    watch = sub.add_parser("watch")
+    watch.add_argument("chapter")
+    watch.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
+    watch.set_defaults(func=cmd_watch)
     hint = sub.add_parser("hint")
     hint.add_argument("chapter")
     hint.add_argument("number", nargs="?", type=int)

@@ -27,3 +27,22 @@ def test_solution_files_exist(chapter):
     for step in chapter.solution:
         for pattern in step.get("files", []):
             assert list(KIT_ROOT.glob(pattern)), pattern
+
+
+def test_chapter05_evaluate_is_chapter04s_plus_the_snippet_of_the_text():
+    """The solution's evaluate.py is the learner's, plus exactly the code the chapter tells them to add."""
+    import re
+
+    text = (KIT_ROOT / "chapters" / "05-pipeline" / "README.md").read_text(encoding="utf-8")
+    snippet = next(block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "metrics.json" in block)
+    before = (KIT_ROOT / "solutions" / "04-decoupage-du-notebook" / "evaluate.py").read_text(encoding="utf-8")
+    after = (KIT_ROOT / "solutions" / "05-pipeline" / "evaluate.py").read_text(encoding="utf-8")
+    assert after == before + "\n" + snippet
+
+
+def test_colleague_changes_only_the_number_of_epochs():
+    """Chapter 06's colleague: the learner's train.py, reading EPOCHS from params.yaml instead."""
+    mine = (KIT_ROOT / "solutions" / "04-decoupage-du-notebook" / "train.py").read_text(encoding="utf-8")
+    theirs = (KIT_ROOT / "chapters" / "06-experience-distante" / "colleague" / "train.py").read_text(encoding="utf-8")
+    removed = set(mine.splitlines()) - set(theirs.splitlines())
+    assert removed == {"EPOCHS = 20"}
