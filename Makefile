@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup test check-solutions bench get-data run-notebook remote-url lab status
+.PHONY: setup test check-solutions bench get-data run-notebook remote-url lab status grade
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ status: $(STAMP)
 
 watch-chapter%: $(STAMP)
 	@$(PY) -m kit watch $* --workspace "$(WORKSPACE)"
+
+grade: $(STAMP)
+	@test -n "$(CHAPTER)" -a -n "$(SUBMISSIONS)" || { echo "Usage : make grade CHAPTER=05 SUBMISSIONS=dossier [GRADES=dossier]"; exit 2; }
+	@$(PY) -m kit grade $(CHAPTER) "$(SUBMISSIONS)" $(if $(GRADES),--out "$(GRADES)")
 
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N)

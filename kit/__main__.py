@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, hints, notebook, progress, workspace
+from kit import KIT_ROOT, chapters, checker, grading, hints, notebook, progress, workspace
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -69,6 +69,10 @@ def cmd_watch(args):
     sys.exit(progress.watch(published_chapter(args.chapter), args.workspace))
 
 
+def cmd_grade(args):
+    sys.exit(grading.grade(published_chapter(args.chapter), args.submissions, args.out, args.jobs))
+
+
 def cmd_hint(args):
     hints.show(published_chapter(args.chapter), args.number)
 
@@ -106,6 +110,12 @@ def main(argv=None):
     watch.add_argument("chapter")
     watch.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
     watch.set_defaults(func=cmd_watch)
+    grade = sub.add_parser("grade")
+    grade.add_argument("chapter")
+    grade.add_argument("submissions", type=Path)
+    grade.add_argument("--out", type=Path)
+    grade.add_argument("--jobs", type=int)
+    grade.set_defaults(func=cmd_grade)
     hint = sub.add_parser("hint")
     hint.add_argument("chapter")
     hint.add_argument("number", nargs="?", type=int)

@@ -1,0 +1,285 @@
+"""Class grading: `make grade CHAPTER=NN SUBMISSIONS=dir`.
+
+Each entry of SUBMISSIONS is one learner: a workspace folder, a bare git
+repository (name.git) or a git bundle (name.bundle). Each is judged in
+isolation: a throwaway copy, its own `python -m kit check` process with a
+time limit and a memory limit, up to one per core at once. A broken or
+hanging submission gets its verdict and never stops the others.
+
+Reports (in GRADES, default grades/chapterNN-<date>): report.html,
+report.md, junit.xml, and feedback/<learner>.md for each learner.
+"""
+
+import html
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit import KIT_ROOT
+from kit.shell import git, kit_env, run
+
+TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
+MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space per submission
+SYMBOL = {"passed": "✔", "failed": "✘", "not_checked": "·"}
+
+
+@dataclass
+class Grade:
+    learner: str
+    checks: list = field(default_factory=list)  # as in the checker's JSON report
+    problem: str | None = None  # the submission could not be judged at all
+    accuracy: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def passed(self):
+        return self.problem is None and bool(self.checks) and all(c["status"] == "passed" for c in self.checks)
+
+    @property
+    def score(self):
+        return sum(c["status"] == "passed" for c in self.checks)
+
+
+def submissions(folder):
+    """(learner name, path) for each submission, sorted by name."""
+    found = []
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.name.startswith("."):
+            continue
+        name = entry.name.removesuffix(".bundle").removesuffix(".git")
+        found.append((name, entry))
+    return found
+
+
+def materialise(entry, target):
+    """A throwaway working copy of one submission in `target`, or raise ValueError with a French reason."""
+    if entry.is_dir() and (entry / ".git").exists():
+        shutil.copytree(entry, target, symlinks=True)
+        from checks.pipeline import pin_local_remotes
+
+        pin_local_remotes(target, entry)
+    elif entry.suffix in (".bundle", ".git"):
+        cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=entry.parent, timeout=300)
+        if not cloned.ok:
+            raise ValueError(f"impossible de cloner {entry.name} : {cloned.last_lines(1)}")
+        if (target / ".dvc").is_dir():  # data and outputs come from the project's DVC remote
+            run(["dvc", "pull", "-q"], cwd=target, timeout=600)
+    else:
+        raise ValueError(f"{entry.name} n'est ni un dépôt git, ni un bundle, ni un dossier de travail")
+
+
+def kill_tree(pid):
+    """Kill a process and all its descendants (the checker starts DVC in sessions of their own)."""
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        family = parent.children(recursive=True) + [parent]
+    except psutil.NoSuchProcess:
+        return
+    for process in family:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def _limit_memory():
+    limit = MEMORY_LIMIT * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def grade_one(chapter, learner, entry):
+    start = time.perf_counter()
+    grade = Grade(learner)
+    with tempfile.TemporaryDirectory(prefix=f"grade-{learner}-") as tmp:
+        copy = Path(tmp) / "workspace"
+        report = Path(tmp) / "report.json"
+        try:
+            materialise(entry, copy)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(copy), "--report", str(report)],
+                cwd=KIT_ROOT, env=kit_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_limit_memory,
+            )
+            try:
+                proc.wait(timeout=TIME_LIMIT)
+            except subprocess.TimeoutExpired:
+                kill_tree(proc.pid)
+                proc.wait()
+                raise ValueError(f"vérification arrêtée après {TIME_LIMIT} s (limite de temps)") from None
+            if not report.exists():
+                raise ValueError(f"le vérificateur s'est arrêté (code {proc.returncode} : mémoire dépassée ?)")
+            grade.checks = json.loads(report.read_text(encoding="utf-8"))["checks"]
+            metrics = copy / "metrics.json"
+            if metrics.is_file():
+                try:
+                    value = json.loads(metrics.read_text(encoding="utf-8")).get("test_accuracy")
+                    grade.accuracy = float(value) if isinstance(value, (int, float)) else None
+                except (ValueError, AttributeError):
+                    pass
+        except ValueError as error:
+            grade.problem = str(error)
+    grade.seconds = time.perf_counter() - start
+    return grade
+
+
+def grade_all(chapter, folder, jobs=None):
+    entries = submissions(folder)
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda item: grade_one(chapter, *item), entries))
+
+
+# --- Reports ------------------------------------------------------------------------
+
+def _titles(grades):
+    titles = {}
+    for grade in grades:
+        for check in grade.checks:
+            titles.setdefault(check["id"], check["title"])
+    return titles
+
+
+def feedback(chapter, grade):
+    lines = [f"# Chapitre {chapter.number} : {chapter.title} — retour pour {grade.learner}", ""]
+    if grade.problem:
+        lines += [f"Votre travail n'a pas pu être vérifié : {grade.problem}.", ""]
+    else:
+        lines += [f"{grade.score}/{len(grade.checks)} vérifications réussies.", ""]
+        for check in grade.checks:
+            lines.append(f"- {SYMBOL[check['status']]} {check['title']}")
+            if check["status"] == "failed":
+                hint = chapter.hint_for(check["key"])
+                lines += [f"  - {line}" for line in check["message"].splitlines()]
+                if hint:
+                    lines.append(f"  - Indice : make hint-chapter{chapter.number} N={hint}")
+        if grade.accuracy is not None:
+            lines += ["", f"Précision de votre modèle (test_accuracy) : {grade.accuracy:.3f}"]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(chapter, grades):
+    titles = _titles(grades)
+    ids = list(titles)
+    lines = [f"# Chapitre {chapter.number} : {chapter.title} — résultats de la classe", "",
+             f"{sum(g.passed for g in grades)}/{len(grades)} apprenants ont tout réussi.", "",
+             "| Apprenant | Score | test_accuracy | " + " | ".join(f"C{i + 1}" for i in range(len(ids))) + " |",
+             "|---|---|---|" + "---|" * len(ids)]
+    for grade in grades:
+        status = {c["id"]: c["status"] for c in grade.checks}
+        score = "non vérifié" if grade.problem else f"{grade.score}/{len(grade.checks)}"
+        accuracy = f"{grade.accuracy:.3f}" if grade.accuracy is not None else "-"
+        lines.append(f"| {grade.learner} | {score} | {accuracy} | "
+                     + " | ".join(SYMBOL.get(status.get(i), "?") for i in ids) + " |")
+    lines += ["", "Vérifications :", ""] + [f"- C{i + 1} : {titles[check_id]}" for i, check_id in enumerate(ids)]
+    problems = [g for g in grades if g.problem]
+    if problems:
+        lines += ["", "Non vérifiés :", ""] + [f"- {g.learner} : {g.problem}" for g in problems]
+    return "\n".join(lines) + "\n"
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1d2430; }
+h1 { font-size: 1.4rem; } .summary { color: #475569; margin-bottom: 1rem; }
+table { border-collapse: collapse; font-size: 0.9rem; }
+th, td { border: 1px solid #d5dbe3; padding: 0.35rem 0.6rem; text-align: center; vertical-align: top; }
+th { background: #eef2f7; } th.check { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14rem;
+  font-weight: normal; text-align: left; }
+td.learner { text-align: left; font-weight: 600; } td.passed { background: #e3f6e8; color: #17803d; }
+td.failed { background: #fde8e8; color: #b42318; } td.not_checked { background: #f4f4f5; color: #71717a; }
+td.problem { background: #fff4d6; color: #8a5a00; text-align: left; }
+details { margin: 0.4rem 0; } .message { white-space: pre-wrap; font-size: 0.85rem; color: #334155; }
+"""
+
+
+def html_report(chapter, grades):
+    titles = _titles(grades)
+    ids = list(titles)
+    esc = html.escape
+    head = "".join(f'<th class="check" title="{esc(titles[i])}">{esc(titles[i])}</th>' for i in ids)
+    rows = []
+    for grade in grades:
+        accuracy = f"{grade.accuracy:.3f}" if grade.accuracy is not None else "–"
+        if grade.problem:
+            cells = f'<td class="problem" colspan="{len(ids) or 1}">Non vérifié : {esc(grade.problem)}</td>'
+            score = "–"
+        else:
+            status = {c["id"]: c for c in grade.checks}
+            cells = "".join(
+                f'<td class="{status[i]["status"]}" title="{esc(status[i]["message"] or "")}">'
+                f'{SYMBOL[status[i]["status"]]}</td>' if i in status else '<td class="not_checked">?</td>' for i in ids)
+            score = f"{grade.score}/{len(grade.checks)}"
+        rows.append(f'<tr><td class="learner">{esc(grade.learner)}</td><td>{score}</td><td>{accuracy}</td>{cells}</tr>')
+    details = []
+    for grade in grades:
+        failures = [c for c in grade.checks if c["status"] == "failed"]
+        if failures or grade.problem:
+            items = "".join(f'<li><b>{esc(c["title"])}</b><div class="message">{esc(c["message"] or "")}</div></li>'
+                            for c in failures) or f"<li>{esc(grade.problem)}</li>"
+            details.append(f"<details><summary>{esc(grade.learner)}</summary><ul>{items}</ul></details>")
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Chapitre {chapter.number} — résultats</title>
+<style>{STYLE}</style></head><body>
+<h1>Chapitre {chapter.number} : {esc(chapter.title)} — résultats de la classe</h1>
+<p class="summary">{sum(g.passed for g in grades)}/{len(grades)} apprenants ont tout réussi.</p>
+<table><thead><tr><th>Apprenant</th><th>Score</th><th>test_accuracy</th>{head}</tr></thead>
+<tbody>{''.join(rows)}</tbody></table>
+<h2>Messages des échecs</h2>{''.join(details) or '<p>Aucun échec.</p>'}
+</body></html>
+"""
+
+
+def junit(chapter, grades):
+    suites = ET.Element("testsuites", name=f"chapter{chapter.number}")
+    for grade in grades:
+        suite = ET.SubElement(suites, "testsuite", name=grade.learner, time=f"{grade.seconds:.1f}",
+                              tests=str(max(len(grade.checks), 1)))
+        if grade.problem:
+            case = ET.SubElement(suite, "testcase", classname=grade.learner, name="submission")
+            ET.SubElement(case, "error", message=grade.problem)
+            suite.set("errors", "1")
+            continue
+        suite.set("failures", str(sum(c["status"] == "failed" for c in grade.checks)))
+        suite.set("skipped", str(sum(c["status"] == "not_checked" for c in grade.checks)))
+        for check in grade.checks:
+            case = ET.SubElement(suite, "testcase", classname=grade.learner, name=check["title"])
+            if check["status"] == "failed":
+                ET.SubElement(case, "failure", message=check["message"] or "")
+            elif check["status"] == "not_checked":
+                ET.SubElement(case, "skipped", message=check["message"] or "")
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True)
+
+
+def write_reports(chapter, grades, out):
+    out = Path(out)
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    (out / "report.html").write_text(html_report(chapter, grades), encoding="utf-8")
+    (out / "report.md").write_text(markdown(chapter, grades), encoding="utf-8")
+    (out / "junit.xml").write_text(junit(chapter, grades), encoding="utf-8")
+    for grade in grades:
+        (out / "feedback" / f"{grade.learner}.md").write_text(feedback(chapter, grade), encoding="utf-8")
+    return out
+
+
+def grade(chapter, folder, out=None, jobs=None):
+    folder = Path(folder)
+    if not folder.is_dir():
+        print(f"Erreur : {folder} n'est pas un dossier de rendus.")
+        return 2
+    out = Path(out) if out else KIT_ROOT / "grades" / f"chapter{chapter.number}-{time.strftime('%Y%m%d-%H%M%S')}"
+    start = time.perf_counter()
+    grades = grade_all(chapter, folder, jobs)
+    write_reports(chapter, grades, out)
+    print(f"{len(grades)} rendus vérifiés en {time.perf_counter() - start:.0f} s : "
+          f"{sum(g.passed for g in grades)} tout réussi, {sum(bool(g.problem) for g in grades)} non vérifiables.")
+    print(f"Rapports : {out}/report.html, report.md, junit.xml, feedback/")
+    return 0

@@ -1,0 +1,85 @@
+"""make grade: every submission judged in isolation, four kinds of report."""
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from kit import chapters, grading
+from tests.conftest import TinyProject, sh, solution_spec
+
+
+@pytest.fixture(scope="module")
+def graded(tiny_template, tmp_path_factory):
+    """Five tiny submissions: right, wrong, hanging, not a repository, a git bundle."""
+    folder = tmp_path_factory.mktemp("submissions")
+
+    def learner(name, change=None, run=True):
+        project = TinyProject(folder / name)
+        shutil.copytree(tiny_template, project.path, symlinks=True)
+        spec = solution_spec()
+        if change:
+            change(project, spec)
+        project.write_pipeline(spec)
+        if run:
+            project.exp_run()
+        return project
+
+    learner("alice")
+    learner("bob", lambda project, spec: spec["stages"]["evaluate"]["deps"].remove("model.h5"))
+    learner("carol", lambda project, spec: project.write("train.py", "import time\ntime.sleep(600)\n"), run=False)
+    (folder / "dave").mkdir()
+    (folder / "dave" / "notes.txt").write_text("pas un dépôt")
+    eve = learner("eve-source")
+    sh(eve.path, f"git add -A && git commit -qm done && git bundle create -q {folder / 'eve.bundle'} --all")
+    shutil.rmtree(eve.path)
+
+    out = tmp_path_factory.mktemp("grades")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(grading, "TIME_LIMIT", 40)  # carol hangs: stopped by the grader, not by her stage's own limit
+    mp.setenv("DVC_CHECK_STAGE_TIMEOUT", "600")
+    try:
+        grades = grading.grade_all(chapters.get("05"), folder)
+        grading.write_reports(chapters.get("05"), grades, out)
+    finally:
+        mp.undo()
+    return {grade.learner: grade for grade in grades}, out
+
+
+def test_each_submission_gets_its_own_verdict(graded):
+    grades, _ = graded
+    assert sorted(grades) == ["alice", "bob", "carol", "dave", "eve"]
+    assert grades["alice"].passed and grades["alice"].accuracy is not None
+    bob = {c["id"]: c for c in grades["bob"].checks}
+    assert bob["test_change_reruns_downstream[train.py]"]["key"] == "not_invalidated"
+    assert "limite de temps" in grades["carol"].problem
+    assert "ni un dépôt git" in grades["dave"].problem
+    assert grades["eve"].problem is None and not grades["eve"].passed  # cloned, judged: no data in a bundle
+
+
+def test_four_kinds_of_report(graded):
+    grades, out = graded
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert all(name in page for name in grades) and "Non vérifié" in page
+    assert "| alice |" in (out / "report.md").read_text(encoding="utf-8")
+    suites = ET.parse(out / "junit.xml").getroot()
+    assert {suite.get("name") for suite in suites} == set(grades)
+    bob = next(suite for suite in suites if suite.get("name") == "bob")
+    assert int(bob.get("failures")) >= 1
+    assert "Indice : make hint-chapter05" in (out / "feedback" / "bob.md").read_text(encoding="utf-8")
+    assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == sorted(grades)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_html_report_renders_in_a_browser(graded, tmp_path):
+    """Headless Chromium renders the page; the screenshot is kept beside the report to look at."""
+    _, out = graded
+    shot = out / "report.png"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900",
+                    f"--screenshot={shot}", (out / "report.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.stat().st_size > 10_000  # a real picture, not an empty page
+    shutil.copyfile(shot, tmp_path / "report.png")
