@@ -81,48 +81,34 @@ def cmd_check_solutions(args):
     sys.exit(checker.check_solutions([published_chapter(n) for n in args.chapters] or chapters.published()))
 
 
+CHAPTER = (("chapter",), {})
+WORKSPACE = (("--workspace",), {"default": DEFAULT_WORKSPACE, "type": Path})
+FORCE = (("--force",), {"action": "store_true"})
+# Each command: its name, its function, its arguments (as given to argparse's add_argument).
+COMMANDS = [
+    ("start", cmd_start, [CHAPTER, WORKSPACE, FORCE]),
+    ("solve", cmd_solve, [CHAPTER, WORKSPACE, FORCE]),
+    ("check", cmd_check, [CHAPTER, WORKSPACE, (("--report",), {"type": Path, "help": "write the verdicts as JSON"})]),
+    ("get-data", cmd_get_data, [(("version",), {"choices": ["1", "2"], "nargs": "?", "default": "1"}), WORKSPACE]),
+    ("run-notebook", cmd_run_notebook, [WORKSPACE]),
+    ("remote-url", cmd_remote_url, [WORKSPACE]),
+    ("status", cmd_status, [WORKSPACE]),
+    ("watch", cmd_watch, [CHAPTER, WORKSPACE]),
+    ("grade", cmd_grade, [CHAPTER, (("submissions",), {"type": Path}), (("--out",), {"type": Path}),
+                          (("--jobs",), {"type": int})]),
+    ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?", "type": int})]),
+    ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
+]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m kit")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func in (("start", cmd_start), ("solve", cmd_solve), ("check", cmd_check)):
+    for name, func, arguments in COMMANDS:
         command = sub.add_parser(name)
-        command.add_argument("chapter")
-        command.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
+        for flags, options in arguments:
+            command.add_argument(*flags, **options)
         command.set_defaults(func=func)
-        if name != "check":
-            command.add_argument("--force", action="store_true")
-        else:
-            command.add_argument("--report", type=Path, help="write the verdicts as JSON")
-    get_data = sub.add_parser("get-data")
-    get_data.add_argument("version", choices=["1", "2"], nargs="?", default="1")
-    get_data.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
-    get_data.set_defaults(func=cmd_get_data)
-    run_notebook = sub.add_parser("run-notebook")
-    run_notebook.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
-    run_notebook.set_defaults(func=cmd_run_notebook)
-    remote_url = sub.add_parser("remote-url")
-    remote_url.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
-    remote_url.set_defaults(func=cmd_remote_url)
-    status = sub.add_parser("status")
-    status.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
-    status.set_defaults(func=cmd_status)
-    watch = sub.add_parser("watch")
-    watch.add_argument("chapter")
-    watch.add_argument("--workspace", default=DEFAULT_WORKSPACE, type=Path)
-    watch.set_defaults(func=cmd_watch)
-    grade = sub.add_parser("grade")
-    grade.add_argument("chapter")
-    grade.add_argument("submissions", type=Path)
-    grade.add_argument("--out", type=Path)
-    grade.add_argument("--jobs", type=int)
-    grade.set_defaults(func=cmd_grade)
-    hint = sub.add_parser("hint")
-    hint.add_argument("chapter")
-    hint.add_argument("number", nargs="?", type=int)
-    hint.set_defaults(func=cmd_hint)
-    solutions = sub.add_parser("check-solutions")
-    solutions.add_argument("chapters", nargs="*")
-    solutions.set_defaults(func=cmd_check_solutions)
     args = parser.parse_args(argv)
     try:
         args.func(args)
