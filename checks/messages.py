@@ -84,6 +84,11 @@ MESSAGES = {
         "elle échoue ({error}). Ajoutez ce fichier à ses deps.",
         doc=DOC_STAGES,
     ),
+    "writes_outside": Message(
+        "Une étape écrit hors du projet ({paths}) : DVC ne suit que ce qui est dans le projet, et un collègue "
+        "n'aura pas ces fichiers. Écrivez dans le projet et déclarez-les dans outs.",
+        doc=DOC_STAGES,
+    ),
     # Caching
     "rerun_needed": Message(
         "Juste après une exécution complète, DVC relancerait encore {stages}. {why}",

@@ -279,12 +279,18 @@ def run_stage(project, stage, timeout=STAGE_TIMEOUT):
                     missing_out.group(1) if missing_out else None)
 
 
+@dataclass
+class RunReport:
+    undeclared: dict  # {stage name: error} for stages that only ran with undeclared files present
+    outside: list  # what the stages wrote beside the project (e.g. through ../)
+
+
 def run_from_scratch(project, stages):
     """Run every stage once, each with only its declared dependencies present.
 
-    Returns {stage name: error} for the stages that only succeeded with
-    undeclared files present; raises CheckFailed if the pipeline cannot run.
+    Raises CheckFailed if the pipeline cannot run.
     """
+    beside = set(os.listdir(Path(project).parent))
     outs = [out for stage in stages for out in stage.outs]
     for stage in stages:
         for dep in stage.deps:
@@ -314,4 +320,5 @@ def run_from_scratch(project, stages):
             raise CheckFailed("missing_output", path=attempt.missing_output,
                               why=f"l'étape « {stage.name} » le déclare dans ses outs mais son script ne l'a pas écrit.")
         raise CheckFailed("stage_failed", stage=stage.name, cmd=stage.cmd, error=_last_error(attempt.output))
-    return undeclared
+    outside = sorted(name for name in set(os.listdir(Path(project).parent)) - beside if not name.startswith("hidden-"))
+    return RunReport(undeclared, outside)

@@ -60,9 +60,15 @@ def by_script(stages):
 
 
 @pytest.fixture(scope="session")
-def undeclared(sandbox, stages, by_script):
-    """Run the pipeline from scratch; the stages that read undeclared files."""
+def ran(sandbox, stages, by_script):
+    """Run the pipeline from scratch, once."""
     return pipeline.run_from_scratch(sandbox, stages)
+
+
+@pytest.fixture(scope="session")
+def undeclared(ran):
+    """The stages that read undeclared files."""
+    return ran.undeclared
 
 
 def test_dvc_yaml_loads(stages):
@@ -88,6 +94,12 @@ def test_stages_declare_what_they_read(undeclared):
     """chaque étape réussit avec ses seules dépendances déclarées"""
     for stage, error in undeclared.items():
         raise CheckFailed("undeclared_dependency", stage=stage, error=error)
+
+
+def test_stays_inside_the_project(ran):
+    """les étapes n'écrivent rien hors du projet"""
+    if ran.outside:
+        raise CheckFailed("writes_outside", paths=", ".join(f"../{name}" for name in ran.outside[:3]))
 
 
 def test_second_run_does_nothing(sandbox, undeclared):

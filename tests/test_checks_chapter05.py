@@ -67,6 +67,15 @@ def metrics_not_json(project, spec):
     project.write("evaluate.py", source)
 
 
+def train_writes_outside(project, spec):
+    source = (project.path / "train.py").read_text()
+    project.write("train.py", source + "\nPath('../model-backup.h5').write_text('copy')\n")
+
+
+def crash_after_huge_output(project, spec):
+    project.write("train.py", "import sys\nsys.stdout.write('x' * 30_000_000 + '\\n')\nraise SystemExit('too much')\n")
+
+
 def evaluate_touches_features(project, spec):
     source = (project.path / "evaluate.py").read_text()
     project.write("evaluate.py", source + "\nwith open('preprocessed/test_labels.npy', 'a') as f:\n    f.write(' 0')\n")
@@ -95,6 +104,8 @@ BROKEN = {
     "accuracy in percent": (metrics_in_percent, "test_metrics_file", "metrics_bad_value"),
     "metrics.json not JSON": (metrics_not_json, "test_metrics_file", "metrics_not_json"),
     "a stage rewrites another's output": (evaluate_touches_features, "test_second_run_does_nothing", "rerun_needed"),
+    "a stage writes outside the project": (train_writes_outside, "test_stays_inside_the_project", "writes_outside"),
+    "a script crashes after 30 MB of output": (crash_after_huge_output, "test_runs_from_scratch", "stage_failed"),
 }
 
 
