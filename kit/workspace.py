@@ -2,8 +2,10 @@
 
 A workspace is pristine when it holds no learner work: its files match the
 last commit, every commit is an ancestor of a kit start tag (`chapterNN`),
-and there are no experiments or stashes. Only a pristine workspace is ever replaced silently;
-anything else is refused, or with force moved to a timestamped backup.
+and there are no stashes and no experiments but those the kit made while
+building it or that the git remote `origin` holds. Only a pristine workspace
+is ever replaced silently; anything else is refused, or with force moved
+(with its `origin`) to a timestamped backup.
 """
 
 import getpass
