@@ -80,6 +80,13 @@ def make_sandbox(workspace):
     return target
 
 
+def copy_project(source, target):
+    """A working copy of a project elsewhere, still using its local DVC remotes."""
+    shutil.copytree(source, target, symlinks=True)
+    pin_local_remotes(target, source)
+    return Path(target)
+
+
 def pin_local_remotes(project, workspace, level=None):
     """Make the copy `project` use the same local remotes as `workspace`.
 

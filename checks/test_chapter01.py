@@ -5,7 +5,7 @@ import pytest
 
 from checks.messages import CheckFailed
 from kit import notebook as notebooks
-from kit.shell import run
+from kit.shell import run, tracked
 from kit.workspace import DATASETS
 
 GENERATED = {"subset": "subset/train/cat/cat.0.jpg", "preprocessed": "preprocessed/train_features.npy",
@@ -55,8 +55,7 @@ def test_model_written(workspace):
 
 def test_generated_files_ignored(sandbox):
     """git ignore subset/, preprocessed/ et model.h5, qui ne sont pas commités"""
-    committed = [name for name in GENERATED
-                 if run(["git", "ls-files", "--error-unmatch", name], cwd=sandbox).ok]
+    committed = [name for name in GENERATED if tracked(sandbox, name)]
     if committed:
         raise CheckFailed("generated_committed", paths=" ".join(committed))
     not_ignored = [name for name, example in GENERATED.items()
@@ -67,7 +66,6 @@ def test_generated_files_ignored(sandbox):
 
 def test_inputs_not_in_git(sandbox):
     """data/ et base.h5 ne sont pas commités dans git (DVC s'en chargera)"""
-    committed = [name for name in ("data", "base.h5")
-                 if run(["git", "ls-files", "--error-unmatch", name], cwd=sandbox).ok]
+    committed = [name for name in ("data", "base.h5") if tracked(sandbox, name)]
     if committed:
         raise CheckFailed("input_committed", paths=" ".join(committed))

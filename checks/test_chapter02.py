@@ -7,7 +7,7 @@ cache: checking out each tag there must bring back that version of data/.
 import pytest
 
 from checks.messages import CheckFailed
-from kit.shell import git, run
+from kit.shell import git, run, tracked
 from kit.workspace import DATASETS
 
 VERSIONS = {"chapter02-v1": 2 * DATASETS["v1"], "chapter02-v2": 2 * DATASETS["v2"]}
@@ -20,7 +20,7 @@ def tag_exists(project, tag):
 
 @pytest.fixture(scope="session")
 def initialised(sandbox):
-    if not run(["git", "ls-files", "--error-unmatch", ".dvc/config"], cwd=sandbox).ok:
+    if not tracked(sandbox, ".dvc/config"):
         raise CheckFailed("dvc_not_initialised")
 
 

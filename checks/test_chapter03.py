@@ -6,7 +6,7 @@ import pytest
 
 from checks import pipeline
 from checks.messages import CheckFailed
-from kit.shell import git, run
+from kit.shell import committed, git, run
 
 
 @pytest.fixture(scope="session")
@@ -34,9 +34,7 @@ def test_remote_committed(sandbox, remote):
 
     name, _ = remote
     shared = Config(dvc_dir=str(sandbox / ".dvc"), validate=False).read("repo")
-    committed = run(["git", "diff", "--quiet", "HEAD", "--", ".dvc/config"], cwd=sandbox).ok and run(
-        ["git", "ls-files", "--error-unmatch", ".dvc/config"], cwd=sandbox).ok
-    if shared["core"].get("remote") != name or name not in shared["remote"] or not committed:
+    if shared["core"].get("remote") != name or name not in shared["remote"] or not committed(sandbox, ".dvc/config"):
         raise CheckFailed("remote_not_committed", name=name)
 
 

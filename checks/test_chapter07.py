@@ -20,7 +20,7 @@ import pytest
 from checks import pipeline
 from checks.messages import CheckFailed
 from kit import KIT_ROOT
-from kit.shell import kit_env, run
+from kit.shell import committed, kit_env, run
 
 NAME = "cats-vs-dogs"
 STAGE = "test"
@@ -81,9 +81,7 @@ def test_artifact_stage(sandbox):
 
 def test_committed(sandbox):
     """dvc.yaml et dvc.lock sont commités"""
-    changed = [name for name in ("dvc.yaml", "dvc.lock")
-               if not run(["git", "diff", "--quiet", "HEAD", "--", name], cwd=sandbox).ok
-               or not run(["git", "ls-files", "--error-unmatch", name], cwd=sandbox).ok]
+    changed = [name for name in ("dvc.yaml", "dvc.lock") if not committed(sandbox, name)]
     if changed:
         raise CheckFailed("artifact_not_committed", files=" et ".join(changed))
 

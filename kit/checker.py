@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import KIT_ROOT, workspace as workspaces
+from kit import workspace as workspaces
 
 PYTEST_ARGS = ["-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:warnings", "--tb=no", "-o",
                "console_output_style=classic"]
@@ -18,8 +18,10 @@ def check(chapter, workspace, report=None, stream=None):
     from checks.report import ReportPlugin
 
     workspace = Path(workspace).resolve()
-    # Our own copy of stdout: pytest captures file descriptor 1 while checks run.
-    stream = stream or os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    if stream is None:
+        # Our own copy of stdout: pytest captures file descriptor 1 while checks run.
+        with os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8") as own:
+            return check(chapter, workspace, report, own)
     plugin = ReportPlugin(stream, chapter)
     plugin.write(f"Chapitre {chapter.number} : {chapter.title}  (espace de travail : {workspace})")
     os.environ["DVC_CHECK_WORKSPACE"] = str(workspace)

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from kit import KIT_ROOT
-from kit.shell import git, run
+from kit.shell import git, run, sh
 
 CHANGES = KIT_ROOT / "chapters" / "06-experience-distante" / "colleague"
 IDENTITY = ("Camille (collègue)", "camille@atelier-dvc.local")
@@ -25,12 +25,6 @@ IDENTITY = ("Camille (collègue)", "camille@atelier-dvc.local")
 def origin_of(workspace):
     workspace = Path(workspace).resolve()
     return workspace.parent / f"{workspace.name}-origin.git"
-
-
-def sh(cwd, command):
-    result = run(command, cwd=cwd, shell=True, timeout=900)
-    if not result.ok:
-        raise RuntimeError(f"`{command}` failed in {cwd}:\n{result.output}")
 
 
 def publish_experiment(workspace, name):

@@ -14,7 +14,6 @@ import html
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit import KIT_ROOT
-from kit.shell import git, kit_env, run
+from kit.shell import kit_env, run
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
 MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space per submission
@@ -63,10 +62,9 @@ def submissions(folder):
 def materialise(entry, target):
     """A throwaway working copy of one submission in `target`, or raise ValueError with a French reason."""
     if entry.is_dir() and (entry / ".git").exists():
-        shutil.copytree(entry, target, symlinks=True)
-        from checks.pipeline import pin_local_remotes
+        from checks.pipeline import copy_project
 
-        pin_local_remotes(target, entry)
+        copy_project(entry, target)
     elif entry.suffix in (".bundle", ".git"):
         cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=entry.parent, timeout=300)
         if not cloned.ok:

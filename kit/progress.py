@@ -54,10 +54,9 @@ def verdict(chapter, workspace, print_checks=False):
     cache = _load_cache()
     if not print_checks and cache.get(key, {}).get("fingerprint") == current:
         return cache[key]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w", encoding="utf-8") as devnull:
         report = Path(tmp) / "report.json"
-        stream = sys.stdout if print_checks else open(os.devnull, "w", encoding="utf-8")
-        checker.check(chapter, workspace, report=report, stream=stream)
+        checker.check(chapter, workspace, report=report, stream=sys.stdout if print_checks else devnull)
         data = json.loads(report.read_text(encoding="utf-8"))
     result = {"fingerprint": current, "passed": data["passed"],
               "failures": [c["title"] for c in data["checks"] if c["status"] == "failed"]}

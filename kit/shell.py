@@ -57,6 +57,24 @@ def run(command, cwd, timeout=600, env=None, shell=False):
         return Result(-signal.SIGKILL, output, timed_out=True)
 
 
+def sh(cwd, command, timeout=900):
+    """Run a shell command in `cwd`; raise RuntimeError with its output if it fails."""
+    result = run(command, cwd=cwd, shell=True, timeout=timeout)
+    if not result.ok:
+        raise RuntimeError(f"`{command}` failed in {cwd}:\n{result.output}")
+    return result.output
+
+
+def tracked(cwd, path):
+    """Whether git tracks `path` (a file, or anything under a folder)."""
+    return run(["git", "ls-files", "--error-unmatch", path], cwd=cwd).ok
+
+
+def committed(cwd, path):
+    """Whether git tracks `path` and it has no change since the last commit."""
+    return tracked(cwd, path) and run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=cwd).ok
+
+
 def git(cwd, *args, check=True):
     result = run(["git", *args], cwd=cwd, timeout=120)
     if check and not result.ok:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from kit import KIT_ROOT, chapters, colleague, notebook
-from kit.shell import git, run
+from kit.shell import git, run, sh
 
 IMAGES = KIT_ROOT / "data" / "images"
 DATASETS = {"v1": 250, "v2": 500}  # images per class
@@ -146,10 +146,7 @@ def apply_step(workspace, step):
     elif kind == "colleague_experiment":
         colleague.publish_experiment(workspace, value)
     elif kind == "run":
-        command = value.format(remote=default_remote(workspace))
-        result = run(command, cwd=workspace, shell=True)
-        if not result.ok:
-            raise RuntimeError(f"`{command}` failed in {workspace}:\n{result.output}")
+        sh(workspace, value.format(remote=default_remote(workspace)))
     elif kind == "commit":
         git(workspace, "add", "-A", "--", ".", *not_in_git(workspace))
         git(workspace, "commit", "-q", "--allow-empty", "-m", value)

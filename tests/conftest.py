@@ -17,16 +17,10 @@ import pytest
 import yaml
 
 from kit import KIT_ROOT
-from kit.shell import kit_env, run
+from kit.shell import kit_env, run, sh
 
 TINY_SCRIPTS = Path(__file__).parent / "tiny"
 SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
-
-
-def sh(cwd, command):
-    result = run(command, cwd=cwd, shell=True, timeout=300)
-    assert result.ok, f"`{command}` failed:\n{result.output}"
-    return result.output
 
 
 class Verdict:
@@ -86,11 +80,9 @@ def started(chapter, path, solved=False):
 
 
 def copy_workspace(source, target):
-    shutil.copytree(source, target, symlinks=True)
-    from checks.pipeline import pin_local_remotes
+    from checks.pipeline import copy_project
 
-    pin_local_remotes(target, source)
-    return Path(target)
+    return copy_project(source, target)
 
 
 def solution_spec():

@@ -19,16 +19,10 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kit import KIT_ROOT  # noqa: E402
-from kit.shell import run  # noqa: E402
+from kit.shell import run, sh  # noqa: E402
 
 TINY = KIT_ROOT / "tests" / "tiny"
 SOLUTION = yaml.safe_load((KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml").read_text(encoding="utf-8"))
-
-
-def sh(cwd, command):
-    result = run(command, cwd=cwd, shell=True, timeout=300)
-    if not result.ok:
-        raise SystemExit(f"`{command}` failed in {cwd}:\n{result.output}")
 
 
 def forgot_model(spec, path):
@@ -85,8 +79,11 @@ def main():
     args = parser.parse_args()
     if args.folder.exists():
         raise SystemExit(f"{args.folder} existe déjà : choisissez un autre dossier.")
-    for index in range(args.count):
-        make(args.folder, index + 1, MISTAKES[index] if index < len(MISTAKES) else None)
+    try:
+        for index in range(args.count):
+            make(args.folder, index + 1, MISTAKES[index] if index < len(MISTAKES) else None)
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
     print(f"{args.count} rendus dans {args.folder}")
 
 
