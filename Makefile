@@ -1,21 +1,29 @@
 # The kit's commands. The logic lives in Python (python -m kit); this file only
 # maps the contract's targets onto it. See README.md.
 
-PYTHON_BASE ?= python3
+# Any python3 runs the bootstrap, which then picks the interpreter for .venv
+# (PYTHON=/path/to/python3.12 to choose it yourself). See kit/bootstrap.py.
+BOOT_PYTHON = $(or $(PYTHON),$(firstword $(shell for p in python3 python3.13 python3.12 python3.11; do command -v $$p && break; done)))
+# The one message that cannot come from Python: there is none.
+NO_PYTHON = echo "Python 3 est introuvable : installez Python 3.11, 3.12 ou 3.13 (voir README, « Installation »)."; exit 1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup test check-solutions bench get-data run-notebook remote-url lab status grade
+.PHONY: setup lock doctor test check-solutions bench get-data run-notebook remote-url lab status grade
 
 setup: $(STAMP)
 
 $(STAMP): requirements.txt
-	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@touch $(STAMP)
+	@$(if $(BOOT_PYTHON),$(BOOT_PYTHON) -m kit.bootstrap setup $(if $(PYTHON),--python "$(PYTHON)"),$(NO_PYTHON))
+
+lock: $(STAMP)
+	@$(PY) -m kit.bootstrap lock
+
+doctor:
+	@$(if $(BOOT_PYTHON),$(BOOT_PYTHON) -m kit.doctor,$(NO_PYTHON))
 
 start-chapter%: $(STAMP)
 	@$(PY) -m kit start $* $(KIT_ARGS)
