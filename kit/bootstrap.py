@@ -29,7 +29,7 @@ import sys
 import time
 
 from kit import KIT_ROOT
-from kit.system_messages import INSTALL_PYTHON, SETUP
+from kit.system_messages import INSTALL_PYTHON, NONE_FOUND, SETUP
 
 SUPPORTED = ((3, 11), (3, 13))  # oldest and newest minor versions, inclusive
 CANDIDATES = ("python3.13", "python3.12", "python3.11", "python3")
@@ -43,6 +43,7 @@ LOCK_ARGS = ["pip", "compile", "--universal", "--python-version", "3.11", "--qui
              "--custom-compile-command", "make lock", "requirements.in", "-o", "requirements.txt"]
 # Platforms the kit supports natively, as (sys.platform, machine).
 PLATFORMS = {("linux", "x86_64"), ("linux", "aarch64"), ("darwin", "arm64")}
+SMOKE_IMPORTS = ("tensorflow", "keras", "dvc.repo")  # a wheel for the wrong CPU fails here
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "UV_PYTHON_DOWNLOADS": "never"}
 
 
@@ -208,10 +209,10 @@ def install(venv, lock):
     return "pip"
 
 
-def smoke_test(venv):
-    """TensorFlow, Keras and DVC import from the new venv (a wheel for the wrong CPU shows here)."""
+def smoke_test(venv, modules=SMOKE_IMPORTS):
+    """The main packages import from the new venv."""
     env = dict(os.environ, **QUIET)
-    ok, detail = run_quiet([str(venv_python(venv)), "-c", "import tensorflow, keras, dvc.repo"], env)
+    ok, detail = run_quiet([str(venv_python(venv)), "-c", "import " + ", ".join(modules)], env)
     if not ok:
         raise RuntimeError(SETUP["import_failed"].format(detail=detail or "?"))
 
@@ -225,7 +226,7 @@ def create_venv(venv, python, version):
     raise RuntimeError(SETUP["venv_failed"].format(python=python, detail=detail))
 
 
-def setup(requested=None, venv=VENV, lock=LOCK, path=None):
+def setup(requested=None, venv=VENV, lock=LOCK, path=None, smoke=SMOKE_IMPORTS):
     """Build or update the venv; return the exit code."""
     if not platform_supported():
         say(SETUP["unsupported_platform"].format(system="%s %s" % (platform.system(), platform.machine()),
@@ -236,7 +237,7 @@ def setup(requested=None, venv=VENV, lock=LOCK, path=None):
         if requested and not version:
             say(SETUP["python_not_runnable"].format(python=requested))
         else:
-            say(SETUP["no_python"].format(found=", ".join(version) or "aucun", install=INSTALL_PYTHON[system_id()]))
+            say(SETUP["no_python"].format(found=", ".join(version) or NONE_FOUND, install=INSTALL_PYTHON[system_id()]))
         return 1
     state = venv_state(venv, lock, python, version)
     if state == "ready":
@@ -254,7 +255,7 @@ def setup(requested=None, venv=VENV, lock=LOCK, path=None):
             (venv / STAMP_NAME).unlink()
         say(SETUP["starting"].format(version=dotted(version), size=DOWNLOAD_SIZE))
         install(venv, lock)
-        smoke_test(venv)
+        smoke_test(venv, smoke)
         (venv / STAMP_NAME).write_text(stamp_text(lock, python, version), encoding="utf-8")
     except KeyboardInterrupt:
         shutil.rmtree(str(venv), ignore_errors=True)
@@ -272,6 +273,11 @@ def lock_command(uv):
     return [str(uv)] + LOCK_ARGS
 
 
+def uv_env():
+    """uv must never fetch an interpreter of its own (--python-version only names the target)."""
+    return dict(os.environ, UV_PYTHON_DOWNLOADS="never")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m kit.bootstrap")
     sub = parser.add_subparsers(dest="command")
@@ -282,7 +288,7 @@ def main(argv=None):
     if args.command == "setup":
         return setup(args.python or None)
     if args.command == "lock":
-        return subprocess.call(lock_command(VENV / "bin" / "uv"), cwd=str(KIT_ROOT))
+        return subprocess.call(lock_command(VENV / "bin" / "uv"), cwd=str(KIT_ROOT), env=uv_env())
     parser.print_help()
     return 2
 

@@ -13,7 +13,6 @@ report.md, junit.xml, and feedback/<learner>.md for each learner.
 import html
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -91,11 +90,6 @@ def kill_tree(pid):
             pass
 
 
-def _limit_memory():
-    limit = MEMORY_LIMIT * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 def grade_one(chapter, learner, entry):
     start = time.perf_counter()
     grade = Grade(learner)
@@ -105,9 +99,10 @@ def grade_one(chapter, learner, entry):
         try:
             materialise(entry, copy)
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(copy), "--report", str(report)],
+                [sys.executable, "-m", "kit.limits", str(MEMORY_LIMIT), "--",
+                 sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(copy), "--report", str(report)],
                 cwd=KIT_ROOT, env=kit_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_limit_memory,
+                stdin=subprocess.DEVNULL, start_new_session=True,
             )
             try:
                 proc.wait(timeout=TIME_LIMIT)

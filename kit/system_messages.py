@@ -19,6 +19,8 @@ INSTALL_PYTHON = {
              "ou ouvrez le kit dans le conteneur fourni (.devcontainer/, voir README)",
 }
 
+NONE_FOUND = "aucun"
+
 # --- make setup ----------------------------------------------------------------------
 SETUP = {
     "no_python": "Aucun Python utilisable pour le kit (il faut Python 3.11, 3.12 ou 3.13 ; trouvé : {found}) : {install}.",
@@ -63,10 +65,11 @@ DOCTOR = {
     "venv": "Environnement .venv",
     "tensorflow": "TensorFlow",
     "dvc": "DVC",
-    "ports": "Ports 8888 et 8000",
+    "ports": "Ports réseau",
     "write": "Écriture dans le kit",
     # details
     "python_ok": "{version} ({path})",
+    "python_missing": "il faut 3.11, 3.12 ou 3.13 (trouvé : {found}) : {install}",
     "git_ok": "version {version}",
     "git_missing": "git est introuvable : installez-le (`sudo apt install git`, ou `xcode-select --install` sur macOS)",
     "git_old": "version {version}, trop ancienne (il faut 2.28 ou plus) : mettez git à jour",
@@ -93,9 +96,9 @@ DOCTOR = {
                         "utilisez le conteneur (.devcontainer/)",
     "dvc_ok": "version {version}",
     "dvc_failed": "`dvc version` a échoué ({detail}) : relancez `make setup`",
-    "ports_ok": "libres (JupyterLab : 8888, application du chapitre 07 : 8000)",
-    "ports_busy": "port(s) {ports} déjà pris par un autre programme : arrêtez-le, ou ajoutez `--port 8001` "
-                  "aux commandes du chapitre qui l'utilisent",
+    "ports_ok": "libres ({lab} pour JupyterLab, {app} pour l'application du chapitre 07)",
+    "ports_busy": "port(s) {ports} déjà pris par un autre programme : arrêtez-le, ou choisissez un autre port "
+                  "(`--port 8001` pour uvicorn, `make lab` en propose un autre de lui-même)",
     "write_ok": "{path}",
     "write_denied": "impossible d'écrire dans {path} : placez le kit dans un dossier à vous (votre dossier personnel)",
 }
