@@ -37,7 +37,8 @@ def test_untouched_start_fails(start):
 
 
 def test_artifact_misnamed(variant):
-    sh(variant, "sed -i 's/^  cats-vs-dogs:/  cats-and-dogs:/' dvc.yaml")
+    pipeline = variant / "dvc.yaml"
+    pipeline.write_text(pipeline.read_text().replace("\n  cats-vs-dogs:", "\n  cats-and-dogs:"))
     verdict = judge(variant, "07")
     assert verdict.failed()["test_artifact_declared"] == "artifact_missing"
     assert "cats-and-dogs" in verdict.checks["test_artifact_declared"]["message"]

@@ -121,6 +121,13 @@ def test_matrix_catches_what_a_learner_would_meet(registry, tmp_path, pin, targe
     assert proc.returncode != 0 and "No solution found" in proc.stderr
 
 
+@pytest.mark.parametrize("python", ["3.10", "3.14"])
+def test_pythons_outside_the_supported_range_cannot_install_the_lock(registry, python):
+    """Why make setup refuses them (3.10: Keras 3.15 needs 3.11; 3.14: no TensorFlow 2.21 wheel)."""
+    assert (bootstrap.SUPPORTED[0] <= tuple(map(int, python.split("."))) <= bootstrap.SUPPORTED[1]) is False
+    assert resolve(python, "x86_64-unknown-linux-gnu").returncode != 0
+
+
 def test_lock_is_what_make_lock_makes(registry, tmp_path):
     """requirements.in and the lock agree: regenerating it (keeping its pins) changes nothing."""
     shutil.copy(KIT_ROOT / "requirements.in", tmp_path)
