@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup lock doctor test check-solutions bench get-data run-notebook remote-url lab status grade
+.PHONY: setup lock doctor bench-setup test check-solutions bench get-data run-notebook remote-url lab status grade
 
 setup: $(STAMP)
 
@@ -67,3 +67,6 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tools/benchmark.py
+
+bench-setup:
+	@$(BOOT_PYTHON) tools/bench_setup.py
