@@ -63,7 +63,7 @@ check-solutions: $(STAMP)
 	@$(PY) -m kit check-solutions
 
 test: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests --durations=15
 
 bench: $(STAMP)
 	$(PY) tools/benchmark.py

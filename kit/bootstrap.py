@@ -226,13 +226,30 @@ def create_venv(venv, python, version):
     raise RuntimeError(SETUP["venv_failed"].format(python=python, detail=detail))
 
 
+def recorded_python(venv):
+    """The interpreter a finished venv was built with (from its stamp), or None."""
+    try:
+        lines = (venv / STAMP_NAME).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    parts = lines[1].split() if len(lines) > 1 else []
+    return parts[1] if len(parts) == 3 and parts[0] == "python" else None
+
+
 def setup(requested=None, venv=VENV, lock=LOCK, path=None, smoke=SMOKE_IMPORTS):
-    """Build or update the venv; return the exit code."""
+    """Build or update the venv; return the exit code.
+
+    Without `requested`, a finished venv keeps the interpreter it was built with
+    while that one still runs and is supported (a newer Python installed since
+    does not cost a rebuild)."""
     if not platform_supported():
         say(SETUP["unsupported_platform"].format(system="%s %s" % (platform.system(), platform.machine()),
                                                  install=INSTALL_PYTHON[system_id()]))
         return 1
-    python, version = find_python(requested, path)
+    previous = None if requested else recorded_python(venv)
+    python, version = find_python(previous, path) if previous else (None, [])
+    if python is None:
+        python, version = find_python(requested, path)
     if python is None:
         if requested and not version:
             say(SETUP["python_not_runnable"].format(python=requested))
@@ -241,6 +258,7 @@ def setup(requested=None, venv=VENV, lock=LOCK, path=None, smoke=SMOKE_IMPORTS):
         return 1
     state = venv_state(venv, lock, python, version)
     if state == "ready":
+        os.utime(str(venv / STAMP_NAME))  # newer than the lock again: make stops asking
         say(SETUP["up_to_date"])
         return 0
     start = time.monotonic()

@@ -210,3 +210,16 @@ def test_the_kit_venv_was_built_from_the_committed_lock():
     """The .venv this suite runs in was finished by `make setup` for the lock as committed."""
     stamp = (bootstrap.VENV / bootstrap.STAMP_NAME).read_text(encoding="utf-8")
     assert stamp.splitlines()[0] == "lock " + bootstrap.lock_digest()
+
+
+def test_a_finished_venv_keeps_its_python(project, tmp_path, monkeypatch):
+    """A newer Python installed after set-up does not make the next update rebuild everything."""
+    venv, lock, setup = project
+    assert setup() == 0
+    stamp = (venv / bootstrap.STAMP_NAME).read_text()
+    assert bootstrap.recorded_python(venv) == sys.executable
+    newer = fake_python(tmp_path, "python3.13", "3.13.9")
+    monkeypatch.setenv("PATH", f"{newer.parent}:{os.environ['PATH']}")
+    lock.write_text(lock.read_text() + "# a new pin\n")
+    assert bootstrap.setup(None, venv=venv, lock=lock, smoke=("kitprobe",)) == 0
+    assert (venv / bootstrap.STAMP_NAME).read_text().splitlines()[1] == stamp.splitlines()[1]
