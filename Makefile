@@ -10,6 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
+TEST_WORKERS ?= 2
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
 .PHONY: setup lock doctor bench-setup test check-solutions bench get-data run-notebook remote-url lab status grade
@@ -63,7 +64,7 @@ check-solutions: $(STAMP)
 	@$(PY) -m kit check-solutions
 
 test: $(STAMP)
-	$(PY) -m pytest tests --durations=15
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 bench: $(STAMP)
 	$(PY) tools/benchmark.py
