@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import yaml
 
 from checks.messages import CheckFailed
-from kit.shell import run
+from kit.shell import git, run
 
 STAGE_TIMEOUT = int(os.environ.get("DVC_CHECK_STAGE_TIMEOUT", "300"))
 # Copied from the workspace but never used by a check: DVC's temporary files,
@@ -124,6 +125,7 @@ class Stage:
     deps: list  # paths relative to the project
     outs: list  # metrics and plots included
     scripts: set = field(default_factory=set)  # which of the expected scripts its cmd runs
+    missing: list = field(default_factory=list)  # Python files its cmd names that do not exist
 
 
 def _yaml_error(error, project):
@@ -144,16 +146,21 @@ def _yaml_error(error, project):
     return CheckFailed("yaml_schema", where=where, problem=first.error_message, path=path)
 
 
-def _scripts_in(cmd, scripts):
-    commands = cmd if isinstance(cmd, list) else [cmd]
-    found = set()
-    for command in commands:
+def _tokens(cmd):
+    for command in cmd if isinstance(cmd, list) else [cmd]:
         try:
-            tokens = shlex.split(command)
+            yield from shlex.split(command)
         except ValueError:
-            tokens = command.split()
-        found |= {Path(token).name for token in tokens} & set(scripts)
-    return found
+            yield from command.split()
+
+
+def _scripts_in(cmd, scripts):
+    return {Path(token).name for token in _tokens(cmd)} & set(scripts)
+
+
+def _missing_files(cmd, folder):
+    """The .py files a command names that do not exist in `folder` (a misspelt script name)."""
+    return [token for token in _tokens(cmd) if token.endswith(".py") and not (folder / token).exists()]
 
 
 def load_pipeline(project, scripts=()):
@@ -190,6 +197,7 @@ def load_pipeline(project, scripts=()):
             deps=[rel(dep.fs_path) for dep in stage.deps],
             outs=[rel(out.fs_path) for out in stage.outs],
             scripts=_scripts_in(stage.cmd, scripts),
+            missing=_missing_files(stage.cmd, Path(stage.wdir)),
         )
 
     def rank(stage):
@@ -198,6 +206,53 @@ def load_pipeline(project, scripts=()):
 
     order = nx.lexicographical_topological_sort(graph.reverse(), key=rank)
     return [stages[stage] for stage in order if stage in stages]
+
+
+# --- Experiments --------------------------------------------------------------
+
+# refs/exps/<2 hex>/<38 hex>/<name>: an experiment, on the baseline commit made of the two hex parts.
+# (DVC keeps other refs there too: exec/, apply/ORIG_HEAD...)
+EXPERIMENT_REF = re.compile(r"^refs/exps/([0-9a-f]{2})/([0-9a-f]{38})/(.+)$")
+
+
+def experiment_refs(project):
+    """[(name, commit, baseline)] for every experiment in the project."""
+    listing = git(project, "for-each-ref", "--format=%(objectname) %(refname)", "refs/exps", check=False)
+    found = []
+    for sha, ref in (line.split() for line in listing.splitlines()):
+        match = EXPERIMENT_REF.match(ref)
+        if match:
+            found.append((match.group(3), sha, match.group(1) + match.group(2)))
+    return found
+
+
+def show_experiments(project):
+    """Rows of `dvc exp show` for HEAD and every commit that has experiments (as --all-commits).
+
+    A learner who commits after `dvc exp run` moves HEAD: the experiments stay
+    under the previous commit, and are still theirs."""
+    import dvc.api
+
+    baselines = sorted({baseline for _, _, baseline in experiment_refs(project)})
+    with inside(project):
+        return dvc.api.exp_show(repo=str(project), revs=baselines + ["HEAD"])
+
+
+def recorded_outputs(project, rev="workspace"):
+    """The outputs that dvc.lock records, in the workspace or at commit `rev`: what DVC itself ran."""
+    if rev == "workspace":
+        path = Path(project) / "dvc.lock"
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    else:
+        shown = run(["git", "show", f"{rev}:dvc.lock"], cwd=project)
+        text = shown.output if shown.ok else ""
+    try:
+        lock = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return set()
+    stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
+    return {out.get("path") for stage in stages.values() if isinstance(stage, dict)
+            for out in stage.get("outs", []) if isinstance(out, dict)}
 
 
 def stale_stages(project):

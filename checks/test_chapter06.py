@@ -5,45 +5,23 @@ Experiments are read from the sandbox's git refs (refs/exps) and through
 """
 
 import math
-import re
 
 import pytest
 
 from checks.messages import CheckFailed
+from checks.pipeline import EXPERIMENT_REF, experiment_refs, show_experiments
 from kit import workspace as workspaces
-from kit.shell import git, run
+from kit.shell import run
 
 NAME = "my-better-exp"
 APPLIED = ("train.py", "dvc.yaml", "params.yaml")  # what the colleague changed
 
 
-# refs/exps/<2 hex>/<38 hex>/<name>: an experiment, on the baseline commit made of the two hex parts.
-# (DVC keeps other refs there too: exec/, apply/ORIG_HEAD...)
-EXPERIMENT_REF = re.compile(r"^refs/exps/([0-9a-f]{2})/([0-9a-f]{38})/(.+)$")
-
-
-def experiment_refs(project):
-    """[(name, commit, baseline)] for every experiment in the project."""
-    listing = git(project, "for-each-ref", "--format=%(objectname) %(refname)", "refs/exps", check=False)
-    found = []
-    for sha, ref in (line.split() for line in listing.splitlines()):
-        match = EXPERIMENT_REF.match(ref)
-        if match:
-            found.append((match.group(3), sha, match.group(1) + match.group(2)))
-    return found
-
-
 @pytest.fixture(scope="session")
 def experiments(sandbox):
     """Rows of `dvc exp show` for every commit that has experiments (as --all-commits)."""
-    import dvc.api
-
-    from checks.pipeline import inside
-
-    baselines = sorted({baseline for _, _, baseline in experiment_refs(sandbox)})
     try:
-        with inside(sandbox):
-            return dvc.api.exp_show(repo=str(sandbox), revs=baselines or None)
+        return show_experiments(sandbox)
     except Exception as error:  # noqa: BLE001 - reported as a DVC error
         raise CheckFailed("dvc_error", problem=str(error)[:300]) from None
 
@@ -58,11 +36,11 @@ def colleague(sandbox):
 
 
 def test_experiment_pulled(colleague):
-    """l'expérience my-better-exp du collègue est dans votre projet"""
+    """l'expérience my-better-exp de Camille est dans votre projet"""
 
 
 def test_experiment_applied(sandbox, colleague):
-    """elle est appliquée : train.py, dvc.yaml et params.yaml sont ceux du collègue"""
+    """elle est appliquée : train.py, dvc.yaml et params.yaml sont ceux de Camille"""
     differing = []
     for name in APPLIED:
         theirs = run(["git", "show", f"{colleague}:{name}"], cwd=sandbox)
@@ -75,7 +53,7 @@ def test_experiment_applied(sandbox, colleague):
 
 
 def test_experiment_reproduced(experiments, colleague):
-    """vous avez relancé l'expérience et retrouvé sa précision (au millionième près)"""
+    """vous avez relancé l'expérience et retrouvé son exactitude (au millionième près)"""
     rows = [row for row in experiments if row.get("typ") != "baseline"]
     theirs = next((row for row in rows if row.get("Experiment") == NAME), None)
     if theirs is None:
@@ -97,8 +75,15 @@ def test_experiment_reproduced(experiments, colleague):
 def test_own_experiments_kept(sandbox, workspace):
     """vos propres expériences sont toujours là"""
     present = {sha for _, sha, _ in experiment_refs(sandbox)}
-    made_at_start = workspaces.kit_refs(workspace) - {git(sandbox, "rev-parse", "chapter06^{commit}", check=False)}
-    lost = sorted(made_at_start - present)
+    made_at_start = {sha: ref for sha, ref in workspaces.kit_experiments(workspace).items()
+                     if pipeline_experiment(ref)}
+    lost = sorted((ref, sha) for sha, ref in made_at_start.items() if sha not in present)
     if lost:
-        names = ", ".join(sha[:7] for sha in lost)
-        raise CheckFailed("own_experiment_lost", names=names)
+        names = ", ".join(ref.rsplit("/", 1)[-1] for ref, _ in lost)
+        restore = " && ".join(f"git update-ref {ref} {sha}" for ref, sha in lost)
+        raise CheckFailed("own_experiment_lost", names=names, restore=restore)
+
+
+def pipeline_experiment(ref):
+    """Whether a recorded ref is an experiment (not DVC's bookkeeping under refs/exps)."""
+    return bool(EXPERIMENT_REF.match(ref))

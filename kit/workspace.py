@@ -70,10 +70,16 @@ def learner_work(workspace):
     return None
 
 
+def kit_experiments(workspace):
+    """{commit: ref} of the experiments the kit itself made while building the start."""
+    record = Path(workspace) / ".git" / KIT_REFS
+    lines = record.read_text().splitlines() if record.exists() else []
+    return dict(line.split(maxsplit=1) if " " in line else (line, "") for line in lines if line.strip())
+
+
 def kit_refs(workspace):
     """Commits of the experiments the kit itself made while building the start."""
-    record = Path(workspace) / ".git" / KIT_REFS
-    return set(record.read_text().split()) if record.exists() else set()
+    return set(kit_experiments(workspace))
 
 
 def origin_experiments(workspace):
@@ -83,8 +89,9 @@ def origin_experiments(workspace):
 
 
 def record_kit_refs(workspace):
-    shas = git(workspace, "for-each-ref", "--format=%(objectname)", "refs/exps", check=False)
-    (Path(workspace) / ".git" / KIT_REFS).write_text(shas + "\n" if shas else "")
+    """Write `commit ref` for each experiment of the start (to tell them from the learner's, and restore them)."""
+    refs = git(workspace, "for-each-ref", "--format=%(objectname) %(refname)", "refs/exps", check=False)
+    (Path(workspace) / ".git" / KIT_REFS).write_text(refs + "\n" if refs else "")
 
 
 def prepare_target(workspace, force=False):
@@ -160,9 +167,18 @@ def copy_exercise(chapter, workspace):
         shutil.copyfile(chapter.folder / name, Path(workspace) / name)
 
 
+# What tools leave in the project that is nobody's work: kept out of git status and of
+# experiment commits, without touching the learner's own .gitignore (.git/info/exclude).
+LOCAL_EXCLUDES = (".ipynb_checkpoints/",)
+
+
 def init_repo(workspace):
     workspace.mkdir(parents=True)
     git(workspace, "init", "-q", "-b", "main")
+    exclude = workspace / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(exist_ok=True)
+    with exclude.open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"{pattern}\n" for pattern in LOCAL_EXCLUDES))
     for key, value in zip(("user.name", "user.email"), DEFAULT_IDENTITY):
         if not git(workspace, "config", key, check=False):
             git(workspace, "config", key, value)

@@ -47,6 +47,10 @@ def hang_train(project, spec):
     project.write("train.py", "import time\ntime.sleep(600)\n")
 
 
+def misspell_train(project, spec):
+    stage_named(spec, "train.py")["cmd"] = "python trian.py"
+
+
 def metrics_undeclared(project, spec):
     del stage_named(spec, "evaluate.py")["metrics"]
 
@@ -96,6 +100,7 @@ BROKEN = {
     "training depends on evaluate.py": (
         add_dep("train.py", "evaluate.py"), "test_change_reruns_downstream[evaluate.py]", "over_invalidated"),
     "stages merged": (merge_train_and_evaluate, "test_one_stage_per_script", "stage_runs_several"),
+    "script name misspelt in cmd": (misspell_train, "test_one_stage_per_script", "cmd_file_missing"),
     "declared output never written": (rename_out, "test_runs_from_scratch", "missing_output"),
     "dependency misspelt": (add_dep("train.py", "preprocesed"), "test_runs_from_scratch", "missing_input"),
     "script crashes": (crash_train, "test_runs_from_scratch", "stage_failed"),
@@ -194,6 +199,33 @@ def test_metrics_not_utf8(tiny):
         '{{\\"test_accuracy', '{{\\"précision\\": 1, \\"test_accuracy'))
     verdict = tiny.check()
     assert verdict.failed()["test_metrics_file"] == "metrics_not_json", verdict.output
+
+
+def test_misspelt_script_names_the_stage_and_both_files(tiny):
+    spec = solution_spec()
+    misspell_train(tiny, spec)
+    tiny.write_pipeline(spec)
+    message = tiny.check().checks["test_one_stage_per_script"]["message"]
+    assert "« train »" in message and "trian.py" in message and "train.py ?" in message
+
+
+@pytest.mark.parametrize("commands", [
+    "dvc exp run -q && git add -A && git commit -qm 'pipeline and results'",  # HEAD moves past the experiment
+    "dvc repro -q && git add -A && git commit -qm 'pipeline and results'",  # no experiment at all
+    "dvc repro -q",  # recorded in dvc.lock, not committed yet
+])
+def test_results_recorded_by_dvc_count_as_a_run(tiny, commands):
+    tiny.write_pipeline(solution_spec())
+    tiny.sh(commands)
+    verdict = tiny.check()
+    assert verdict.failed() == {}, verdict.output
+
+
+def test_metrics_made_without_dvc_are_not_a_run(tiny):
+    """metrics.json written by running the scripts by hand: dvc.lock records nothing."""
+    tiny.write_pipeline(solution_spec())
+    tiny.sh("for s in data_extraction data_preprocessing train evaluate; do python $s.py; done")
+    assert tiny.check().failed() == {"test_experiment_ran": "no_experiment"}
 
 
 def test_no_experiment_yet(tiny):

@@ -31,9 +31,23 @@ def test_applied_not_run(variant):
 
 
 def test_own_experiment_removed(variant):
+    """Named as the learner knows it, with a way back that works."""
     sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
     sh(variant, "dvc exp remove -q mon-essai")
-    assert judge(variant, "06").failed() == {"test_own_experiments_kept": "own_experiment_lost"}
+    verdict = judge(variant, "06")
+    assert verdict.failed() == {"test_own_experiments_kept": "own_experiment_lost"}
+    message = verdict.checks["test_own_experiments_kept"]["message"]
+    assert "(mon-essai)" in message and "dvc exp gc" not in message
+    sh(variant, message.split("avec : ", 1)[1].split("\n")[0].strip())
+    assert judge(variant, "06").failed() == {}
+
+
+def test_commit_after_running_counts(variant):
+    """The good practice: apply, run, then commit the results (HEAD moves past the experiments)."""
+    sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
+    sh(variant, "git add -A && git commit -qm 'Expérience de Camille reproduite'")
+    verdict = judge(variant, "06")
+    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
 
 
 def test_variant_pull_all_commit_then_run(variant):
