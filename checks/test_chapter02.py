@@ -5,6 +5,7 @@ cache: checking out each tag there must bring back that version of data/.
 """
 
 import pytest
+import yaml
 
 from checks.messages import CheckFailed
 from kit.shell import git, run, tracked
@@ -78,7 +79,26 @@ def test_file_count(sandbox, tag):
     except Exception as error:  # noqa: BLE001 - DVC raises many kinds when the cache lacks the version
         raise CheckFailed("version_not_restored", tag=tag, problem=f"DVC ne trouve pas cette version : {error}"[:200]) from None
     if found != VERSIONS[tag]:
+        right = commit_with_count(sandbox, VERSIONS[tag])
+        if right:  # the right version was committed: the tag is just in the wrong place
+            raise CheckFailed("tag_on_wrong_commit", tag=tag, found=found, expected=VERSIONS[tag], commit=right[0],
+                              subject=right[1])
         raise CheckFailed("wrong_file_count", tag=tag, found=found, expected=VERSIONS[tag])
+
+
+def commit_with_count(project, count):
+    """(short sha, subject) of the newest commit whose data.dvc records `count` files, or None."""
+    log = git(project, "log", "--all", "--format=%h %s", "--", "data.dvc", check=False)
+    for line in log.splitlines():
+        sha, _, subject = line.partition(" ")
+        shown = run(["git", "show", f"{sha}:data.dvc"], cwd=project)
+        try:
+            outs = yaml.safe_load(shown.output).get("outs", []) if shown.ok else []
+        except (yaml.YAMLError, AttributeError):
+            continue
+        if any(isinstance(out, dict) and out.get("nfiles") == count for out in outs):
+            return sha, subject
+    return None
 
 
 def test_ignored_by_git(sandbox, initialised):

@@ -71,3 +71,17 @@ def test_variant_separate_commits_and_extra_history(start):
     assert verdict.failed() == {}, verdict.output
     assert run(["git", "status", "--porcelain"], cwd=start).output == ""
     assert git(start, "tag").count("chapter02") >= 3
+
+
+def test_tag_on_the_wrong_commit_says_how_to_move_it(tmp_path):
+    """chapter02-v1 put on the v2 commit: the message names the right commit, and its command fixes it."""
+    path = started("02", tmp_path / "ws", solved=True)
+    right = git(path, "rev-parse", "--short", "chapter02-v1")
+    sh(path, "git tag -f chapter02-v1 chapter02-v2")
+    verdict = judge(path, "02")
+    assert verdict.failed()["test_file_count[chapter02-v1]"] == "tag_on_wrong_commit"
+    message = verdict.checks["test_file_count[chapter02-v1]"]["message"]
+    command = f"git tag -f chapter02-v1 {right}"
+    assert command in message
+    sh(path, command)
+    assert judge(path, "02").failed() == {}
