@@ -49,6 +49,11 @@ MESSAGES = {
         doc=DOC_STAGES,
     ),
     # Stages and scripts
+    "cmd_file_missing": Message(
+        "L'étape « {stage} » lance {file}, qui n'existe pas dans le projet : vouliez-vous dire {script} ? "
+        "Corrigez le nom dans la ligne cmd de cette étape (dvc.yaml).",
+        doc=DOC_STAGES,
+    ),
     "script_without_stage": Message(
         "Aucune étape de dvc.yaml ne lance {script}. Ajoutez une étape dont la commande (cmd) est `python {script}`.",
         doc=DOC_STAGES,
@@ -123,7 +128,8 @@ MESSAGES = {
         doc=DOC_METRICS,
     ),
     "no_experiment": Message(
-        "Aucune expérience n'a été lancée dans votre espace de travail. Lancez `dvc exp run`, puis regardez `dvc exp show`.",
+        "DVC n'a encore jamais exécuté la pipeline : dvc exp show ne montre test_accuracy ni pour une expérience, "
+        "ni pour un commit, ni dans dvc.lock. Lancez `dvc exp run` (ou `dvc repro`), puis regardez `dvc exp show`.",
         doc=DOC_EXP_RUN,
     ),
     "experiment_without_metric": Message(
@@ -181,9 +187,16 @@ MESSAGES = {
         doc=DOC_ADD,
     ),
     "wrong_file_count": Message(
-        "Au tag {tag}, data.dvc décrit {found} fichiers au lieu de {expected}. Le tag est-il sur le bon commit ? "
-        "Avez-vous relancé `dvc add data` après avoir changé les données ?",
+        "Au tag {tag}, data.dvc décrit {found} fichiers au lieu de {expected}, et aucun commit n'a la bonne version. "
+        "Mettez les bonnes données dans data/ (make get-data), lancez `dvc add data`, commitez data.dvc, puis "
+        "déplacez le tag sur ce commit : `git tag -f {tag}` (-f remplace le tag existant).",
         doc=DOC_ADD,
+    ),
+    "tag_on_wrong_commit": Message(
+        "Au tag {tag}, data.dvc décrit {found} fichiers au lieu de {expected} : le tag est sur le mauvais commit. "
+        "Le commit {commit} (« {subject} ») a la bonne version : déplacez le tag avec `git tag -f {tag} {commit}` "
+        "(-f remplace le tag existant ; un tag déjà poussé se repousse avec `git push -f origin {tag}`).",
+        doc="https://git-scm.com/docs/git-tag",
     ),
     "version_not_restored": Message(
         "Après `git checkout {tag}` et `dvc checkout`, data/ ne redevient pas la bonne version ({problem}). "
@@ -213,7 +226,7 @@ MESSAGES = {
     ),
     "clone_pull_failed": Message(
         "Un collègue qui clone le projet puis lance `dvc pull` ne récupère pas tout : {problem}",
-        doc=DOC_PUSH,
+        doc="https://dvc.org/doc/command-reference/pull",
     ),
     # Chapter 04: scripts
     "script_missing": Message("{script} n'existe pas à la racine du projet. Créez-le avec le code de l'étape « {step} » du notebook."),
@@ -229,11 +242,11 @@ MESSAGES = {
     ),
     "model_unloadable": Message("model.h5 ne se charge pas avec Keras ({problem}). Vérifiez la fin de train.py."),
     "no_accuracy_printed": Message(
-        "evaluate.py n'affiche pas la précision : ajoutez un print de test_acc, comme dans le notebook.",
+        "evaluate.py n'affiche pas l'exactitude (accuracy) : ajoutez un print de test_acc, comme dans le notebook.",
     ),
     # Chapter 06: a colleague's experiment
     "experiment_not_pulled": Message(
-        "L'expérience {name} du collègue n'est pas dans votre projet. Récupérez-la : dvc exp pull origin {name}",
+        "L'expérience {name} de Camille n'est pas dans votre projet. Récupérez-la : dvc exp pull origin {name}",
         doc="https://dvc.org/doc/command-reference/exp/pull",
     ),
     "experiment_not_applied": Message(
@@ -247,9 +260,9 @@ MESSAGES = {
         doc=DOC_EXP_RUN,
     ),
     "own_experiment_lost": Message(
-        "Vos propres expériences ont disparu ({names}) : `dvc exp pull` n'efface rien, mais `dvc exp remove` ou "
-        "`dvc exp gc` si. Relancez-les avec `dvc exp run`.",
-        doc=DOC_EXP_SHOW,
+        "Des expériences que vous aviez au début du chapitre ont disparu ({names}) : `dvc exp pull` n'efface rien, "
+        "mais `dvc exp remove` si. Git les garde encore : restaurez-les, depuis votre projet, avec : {restore}",
+        doc="https://dvc.org/doc/command-reference/exp/remove",
     ),
     # Chapter 07: sharing and serving the model
     "artifact_missing": Message(
@@ -284,15 +297,16 @@ MESSAGES = {
         doc="https://dvc.org/doc/command-reference/artifacts/get",
     ),
     "artifact_not_fetched": Message(
-        "use_model/models/{file} {problem}. Depuis use_model/ : dvc artifacts get <projet> {name} --stage test",
+        "use_model/models/{file} {problem}. Depuis le dossier use_model/, récupérez la version du stade test : "
+        "`dvc artifacts get {origin} {name} --stage test --force` (--force remplace les fichiers déjà là).",
         doc="https://dvc.org/doc/command-reference/artifacts/get",
     ),
     "app_not_started": Message(
         "L'application de use_model/ ne démarre pas (`uvicorn app:app`) : {problem}",
     ),
     "app_wrong": Message(
-        "L'application ne reconnaît que {correct} images sur {total} ({percent} %), pas mieux que le hasard : "
-        "vérifie-t-elle bien les deux modèles du stade test ?",
+        "L'application ne reconnaît que {correct} images sur {total} ({percent} %), sous le seuil de {minimum} % "
+        "(le modèle du stade test en reconnaît environ 80 %) : charge-t-elle bien les deux modèles de use_model/models ?",
     ),
     "app_bad_input": Message(
         "Pour {case}, l'application répond {status} au lieu d'une erreur 4xx avec un message clair.",

@@ -22,7 +22,7 @@ SCRIPTS = {"data_extraction.py": "Extraction", "data_preprocessing.py": "Prétra
 GENERATED = ("subset", "preprocessed", "model.h5", "metrics.json")
 # What the kit's notebook prints when run: images per split, one feature map's shape.
 REFERENCE = {"splits": {"train": 200, "validation": 100, "test": 200}, "feature_shape": (4, 4, 64)}
-ACCURACY = re.compile(r"(accuracy|précision|acc)\D{0,20}?(0(?:\.\d+)?|1(?:\.0+)?)\b", re.IGNORECASE)
+ACCURACY = re.compile(r"(accuracy|exactitude|précision|acc)\D{0,20}?(0(?:\.\d+)?|1(?:\.0+)?)\b", re.IGNORECASE)
 
 
 def notebook_reference(project):
@@ -107,6 +107,6 @@ def test_model_loads(sandbox, outputs):
 
 
 def test_accuracy_printed(outputs):
-    """evaluate.py affiche la précision du modèle"""
+    """evaluate.py affiche l'exactitude du modèle"""
     if not ACCURACY.search(outputs["evaluate.py"]):
         raise CheckFailed("no_accuracy_printed")

@@ -156,7 +156,7 @@ def feedback(chapter, grade):
                 if hint:
                     lines.append(f"  - Indice : make hint-chapter{chapter.number} N={hint}")
         if grade.accuracy is not None:
-            lines += ["", f"Précision de votre modèle (test_accuracy) : {grade.accuracy:.3f}"]
+            lines += ["", f"Exactitude de votre modèle (test_accuracy) : {grade.accuracy:.3f}"]
     return "\n".join(lines) + "\n"
 
 

@@ -24,7 +24,7 @@ STEPS = [
      "image en caractéristiques (*features*), rangées dans `preprocessed/`."),
     ("train.py", "## 3. Entraînement\n\nUn petit classifieur apprend à distinguer chats et chiens à partir "
      "des caractéristiques ; il est enregistré dans `model.h5`."),
-    ("evaluate.py", "## 4. Évaluation\n\nLa précision (*accuracy*) du modèle sur le jeu de test."),
+    ("evaluate.py", "## 4. Évaluation\n\nL'exactitude (*accuracy*) du modèle sur le jeu de test : la part des images bien classées."),
 ]
 INTRO = ("# Chats ou chiens ?\n\nLe notebook d'un collègue : il affine un classifieur d'images de chats et de "
          "chiens à partir d'un modèle pré-entraîné. Il a besoin de `data/` (les images) et de `base.h5` "

@@ -1,5 +1,7 @@
 """Chapter 07 checks: artifact, gto stage, fetched models, and the web app over real HTTP."""
 
+import re
+
 import pytest
 
 from kit import chapters, workspace
@@ -63,16 +65,24 @@ def test_tags_not_pushed(start, tmp_path):
 
 
 def test_models_not_fetched(variant):
+    """The message gives the exact command, from use_model/, and it works."""
     sh(variant, "rm -r use_model/models")
-    failed = judge(variant, "07").failed()
+    verdict = judge(variant, "07")
+    failed = verdict.failed()
     assert failed["test_fetched_into_app_folder"] == "artifact_not_fetched"
     assert failed["test_app_answers_correctly"] == "app_not_started"
+    command = re.search(r"`(dvc artifacts get [^`]+)`", verdict.checks["test_fetched_into_app_folder"]["message"])
+    assert command and "--force" in command.group(1)
+    sh(variant / "use_model", command.group(1))
+    assert judge(variant, "07").failed() == {}
 
 
 def test_app_always_answers_cat(variant):
     source = (variant / "use_model" / "app.py").read_text()
     (variant / "use_model" / "app.py").write_text(source.replace("return LABELS[int(probability > 0.5)]", 'return "cat"'))
-    assert judge(variant, "07").failed() == {"test_app_answers_correctly": "app_wrong"}
+    verdict = judge(variant, "07")
+    assert verdict.failed() == {"test_app_answers_correctly": "app_wrong"}
+    assert "sous le seuil de 70 %" in verdict.checks["test_app_answers_correctly"]["message"]
 
 
 def test_app_crashes_on_bad_input(variant):

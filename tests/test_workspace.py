@@ -34,6 +34,19 @@ def test_data_version_2_and_base_tracked_by_dvc(started):
     assert "nfiles: 1000" in git(started, "show", "chapter05:data.dvc")
 
 
+def test_jupyter_checkpoints_stay_out_of_git(started):
+    """JupyterLab's .ipynb_checkpoints/ neither shows in git status nor lands in an experiment commit."""
+    (started / ".ipynb_checkpoints").mkdir()
+    (started / ".ipynb_checkpoints" / "cats-or-dogs-checkpoint.ipynb").write_text("{}")
+    try:
+        assert run(["git", "status", "--porcelain"], cwd=started).output == ""
+        assert run(["git", "check-ignore", "-q", ".ipynb_checkpoints/cats-or-dogs-checkpoint.ipynb"], cwd=started).ok
+    finally:
+        import shutil
+
+        shutil.rmtree(started / ".ipynb_checkpoints")
+
+
 def test_local_remote_configured_and_pushed(started):
     remote = workspace.default_remote(started)
     assert run(["dvc", "remote", "list"], cwd=started).output.split()[:2] == ["default", remote]
