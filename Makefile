@@ -64,7 +64,7 @@ check-solutions: $(STAMP)
 	@$(PY) -m kit check-solutions
 
 test: $(STAMP)
-	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=15
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 bench: $(STAMP)
 	$(PY) tools/benchmark.py

@@ -40,7 +40,7 @@ SETUP = {
     "interrupted": "Installation interrompue : .venv a été supprimé ; relancez `make setup` pour reprendre proprement.",
     "import_failed": "Les paquets sont installés, mais TensorFlow ne se charge pas : {detail}\nLancez `make doctor` pour savoir pourquoi.",
     "rebuilding": "  (.venv incomplet ou fait avec un autre Python : reconstruit de zéro)",
-    "updating": "  (requirements.txt a changé : mise à jour de .venv)",
+    "updating": "requirements.txt a changé : mise à jour de .venv (quelques secondes)...",
     "ready": "Environnement prêt en {seconds} s. Pour l'utiliser dans un terminal : source .venv/bin/activate",
     "up_to_date": "L'environnement .venv est déjà prêt.",
 }
