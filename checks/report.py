@@ -16,6 +16,16 @@ PASSED, FAILED, NOT_CHECKED = "passed", "failed", "not_checked"
 SYMBOLS = {PASSED: "✔", FAILED: "✘", NOT_CHECKED: "·"}
 
 
+def check_title(item):
+    """What the learner reads for a check: its docstring's first line, parameters filled in."""
+    doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
+    return doc.format(**check_params(item))
+
+
+def check_params(item):
+    return getattr(getattr(item, "callspec", None), "params", {})
+
+
 class ReportPlugin:
     def __init__(self, stream, chapter):
         self.stream = stream
@@ -34,10 +44,9 @@ class ReportPlugin:
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
-        params = getattr(getattr(item, "callspec", None), "params", {})
+        params = check_params(item)
         report.check_id = item.originalname + (f"[{','.join(str(v) for v in params.values())}]" if params else "")
-        report.check_title = doc.format(**params)
+        report.check_title = check_title(item)
         report.check_error = call.excinfo.value if call.excinfo else None
 
     def pytest_runtest_logreport(self, report):
