@@ -228,6 +228,13 @@ MESSAGES = {
         "Un collègue qui clone le projet puis lance `dvc pull` ne récupère pas tout : {problem}",
         doc="https://dvc.org/doc/command-reference/pull",
     ),
+    "tag_version_not_pushed": Message(
+        "Au tag {tag}, un collègue ne récupère pas les données avec `dvc pull` ({problem}) : cette version n'a "
+        "jamais été envoyée. Envoyez-la sans quitter votre branche : "
+        "`git checkout {tag} -- data.dvc && dvc push data.dvc && git checkout HEAD -- data.dvc` "
+        "(data.dvc du tag le temps d'un push), puis vérifiez avec `dvc status -c --all-tags`.",
+        doc=DOC_PUSH,
+    ),
     # Chapter 04: scripts
     "script_missing": Message("{script} n'existe pas à la racine du projet. Créez-le avec le code de l'étape « {step} » du notebook."),
     "script_failed": Message(

@@ -66,7 +66,33 @@ def test_colleague_can_pull(workspace, sandbox, remote, tmp_path_factory):
     pulled = run(["dvc", "pull", "-q"], cwd=clone, timeout=600)
     if not pulled.ok:
         raise CheckFailed("clone_pull_failed", problem=pulled.last_lines(1) or "dvc pull a échoué")
+    missing = pull_missing(clone)
+    if missing:
+        raise CheckFailed("clone_pull_failed", problem=f"{missing} manque(nt) après dvc pull")
+
+
+def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_factory):
+    """un collègue qui se place sur un tag chapter02-vN récupère aussi cette version avec dvc pull"""
+    name, url = remote
+    tags = git(sandbox, "tag", "--list", "chapter02-v*").split()
+    clone = tmp_path_factory.mktemp("colleague-tags") / "project"
+    git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
+    # The tags predate the remote's configuration: keep it in .dvc/config.local, which checkouts leave alone.
+    pipeline.pin_local_remotes(clone, workspace, level="repo")
+    if "://" in url:
+        run(["dvc", "remote", "add", "--local", "--force", name, url], cwd=clone)
+    for tag in tags:
+        git(clone, "checkout", "-q", "--force", tag)
+        pulled = run(["dvc", "pull", "-q", "--force", "--remote", name], cwd=clone, timeout=600)
+        problem = (pulled.last_lines(1) or "dvc pull a échoué") if not pulled.ok else pull_missing(clone)
+        if problem:
+            raise CheckFailed("tag_version_not_pushed", tag=tag, problem=f"{problem}"[:200])
+
+
+def pull_missing(clone):
+    """What a `dvc pull` left missing or different in a clone ('' when everything is there)."""
     dvcfiles = [path for path in clone.glob("*.dvc") if path.is_file()]  # not the .dvc/ folder
     missing = [dvcfile.stem for dvcfile in dvcfiles if not (clone / dvcfile.stem).exists()]
     if missing or not run(["dvc", "status", "-q", *[path.name for path in dvcfiles]], cwd=clone).ok:
-        raise CheckFailed("clone_pull_failed", problem=f"{', '.join(missing) or 'des fichiers'} manque(nt) après dvc pull")
+        return ", ".join(missing) or "des fichiers"
+    return ""

@@ -41,6 +41,18 @@ def test_not_pushed(start, tmp_path):
     assert judge(start, "03").failed()["test_remote_has_everything"] == "remote_missing_data"
 
 
+def test_tagged_version_not_pushed(start, tmp_path):
+    """A plain dvc push sends version 2 only: chapter02-v1's listing stays local. The message's command fixes it."""
+    sh(start, f"dvc remote add -d default {tmp_path / 'remote'} && dvc push -q && git commit -qam remote")
+    verdict = judge(start, "03")
+    assert verdict.failed() == {"test_tagged_versions_can_be_pulled": "tag_version_not_pushed"}, verdict.output
+    message = verdict.checks["test_tagged_versions_can_be_pulled"]["message"]
+    command = "git checkout chapter02-v1 -- data.dvc && dvc push data.dvc && git checkout HEAD -- data.dvc"
+    assert command in message
+    sh(start, command)
+    assert judge(start, "03").failed() == {}
+
+
 def test_remote_inside_workspace(start):
     sh(start, "dvc remote add -d default storage && dvc push -q && git commit -qam remote")
     assert judge(start, "03").failed()["test_remote_outside_workspace"] == "remote_inside_workspace"
@@ -49,6 +61,7 @@ def test_remote_inside_workspace(start):
 def test_variant_relative_path(start):
     """`dvc remote add -d default ../ws-remote`, as the chapter suggests: DVC stores it relative to .dvc/."""
     sh(start, "dvc remote add -d default ../ws-remote && dvc push -q && git commit -qam remote")
+    sh(start, "git checkout -q chapter02-v1 -- data.dvc && dvc push -q data.dvc && git checkout -q HEAD -- data.dvc")
     verdict = judge(start, "03")
     assert verdict.failed() == {}, verdict.output
 
