@@ -240,6 +240,11 @@ MESSAGES = {
     "script_failed": Message(
         "`python {script}` a échoué. Dernière ligne d'erreur :\n{error}\nLancez-le vous-même pour voir l'erreur complète.",
     ),
+    "script_not_standalone": Message(
+        "`python {script}` s'arrête : le nom {name} n'est pas défini. Dans le notebook, il venait d'une cellule "
+        "précédente (souvent « 0. Préparation », qui importe les modules et définit les constantes) ; un script "
+        "démarre dans un processus neuf. Ajoutez-lui l'import ou la constante qui définit {name}.",
+    ),
     "script_timeout": Message("`python {script}` ne s'est pas terminé en {seconds} s : boucle-t-il ou attend-il une saisie ?"),
     "wrong_split": Message(
         "subset/{split} contient {found} images au lieu de {expected}, comme dans le notebook. Vérifiez data_extraction.py.",

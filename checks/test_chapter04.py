@@ -22,6 +22,7 @@ SCRIPTS = {"data_extraction.py": "Extraction", "data_preprocessing.py": "Prétra
 GENERATED = ("subset", "preprocessed", "model.h5", "metrics.json")
 # What the kit's notebook prints when run: images per split, one feature map's shape.
 REFERENCE = {"splits": {"train": 200, "validation": 100, "test": 200}, "feature_shape": (4, 4, 64)}
+NAME_ERROR = re.compile(r"NameError: name '(\w+)' is not defined")
 ACCURACY = re.compile(r"(accuracy|exactitude|précision|acc)\D{0,20}?(0(?:\.\d+)?|1(?:\.0+)?)\b", re.IGNORECASE)
 
 
@@ -61,7 +62,11 @@ def outputs(sandbox, scripts):
         if result.timed_out:
             raise CheckFailed("script_timeout", script=script, seconds=STAGE_TIMEOUT)
         if not result.ok:
-            raise CheckFailed("script_failed", script=script, error=result.last_lines(1)[:300])
+            error = result.last_lines(1)[:300]
+            undefined = NAME_ERROR.search(error)
+            if undefined:  # a name the notebook's preparation cell (or an earlier cell) defined
+                raise CheckFailed("script_not_standalone", script=script, name=undefined.group(1))
+            raise CheckFailed("script_failed", script=script, error=error)
         printed[script] = result.output
     return printed
 

@@ -12,6 +12,7 @@ A manifest says everything the tools need to know about a chapter:
 
     [[start]]                     # steps that prepare the chapter's start (rare)
     notebook = "cats-or-dogs.ipynb"   # write the generated notebook
+    notebook_cells = true         # each step's cell copied as is into its script (they do not run alone)
 
     [[after_start]]               # steps run once the start is committed and tagged
     colleague_experiment = "my-better-exp"  # a colleague's experiment on `origin`
@@ -37,7 +38,8 @@ from pathlib import Path
 from kit import KIT_ROOT
 
 CHAPTERS_DIR = KIT_ROOT / "chapters"
-STEP_KINDS = {"files", "get_data", "run", "notebook", "execute_notebook", "colleague_experiment", "commit", "tag"}
+STEP_KINDS = {"files", "get_data", "run", "notebook", "notebook_cells", "execute_notebook", "colleague_experiment",
+              "commit", "tag"}
 
 
 @dataclass

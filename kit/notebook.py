@@ -2,8 +2,12 @@
 
 Chapter 01 hands the learner a notebook; chapter 04 asks them to split it
 into four scripts. Both come from the same source, the solution scripts of
-chapter 04: each script is one code cell (its docstring dropped), after a
-French title. So the notebook and the scripts can never drift apart.
+chapter 04. As in a real notebook, a first "preparation" cell holds every
+script's imports, settings and constants; each step is then one code cell:
+its script without its docstring and without what the preparation cell
+already did. So a cell copied as is into a script does not run alone (the
+real exercise of chapter 04), and the notebook and the scripts can never
+drift apart.
 """
 
 import ast
@@ -42,13 +46,76 @@ def script_body(path):
     return source.strip() + "\n"
 
 
+# Statements that go to the preparation cell: imports, settings made before importing TensorFlow,
+# and UPPER_CASE constants.
+HOISTED_CALLS = ("os.environ.setdefault", "absl.logging.set_verbosity")
+PREPARATION = ("## 0. Préparation\n\nLes modules dont le notebook a besoin, les réglages de TensorFlow et les "
+               "constantes des étapes suivantes.")
+
+
+def _dotted(node):
+    return f"{_dotted(node.value)}.{node.attr}" if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _hoisted(statement):
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return "settings"
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
+            and _dotted(statement.value.func) in HOISTED_CALLS:
+        return "settings"
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id.isupper():
+        return "constants"
+    return None
+
+
+def split_script(path):
+    """({"settings": [blocks], "constants": [blocks]}, step code) of a script, docstring dropped.
+
+    A block is a hoisted statement's source, with the comment lines right above it."""
+    lines = script_body(path).splitlines()
+    tree = ast.parse("\n".join(lines))
+    hoisted, taken = {"settings": [], "constants": []}, set()
+    for statement in tree.body:
+        kind = _hoisted(statement)
+        if not kind:
+            continue
+        first = statement.lineno - 1
+        while first > 0 and lines[first - 1].lstrip().startswith("#"):
+            first -= 1
+        hoisted[kind].append("\n".join(lines[first:statement.end_lineno]))
+        taken.update(range(first, statement.end_lineno))
+    rest = "\n".join(line for index, line in enumerate(lines) if index not in taken)
+    return hoisted, re.sub(r"\n{3,}", "\n\n", rest).strip() + "\n"
+
+
+def cells():
+    """(preparation code, [(script, title, step code)]): the notebook's code, from the scripts."""
+    settings, constants, steps = [], [], []
+    for script, title in STEPS:
+        hoisted, code = split_script(SCRIPTS_DIR / script)
+        settings += [block for block in hoisted["settings"] if block not in settings]
+        constants += [block for block in hoisted["constants"] if block not in constants]
+        steps.append((script, title, code))
+    return "\n".join(settings) + "\n\n" + "\n".join(constants) + "\n", steps
+
+
+def write_cell_scripts(workspace):
+    """Each step's cell, copied as is into its script: what a first, naive split gives (chapter 04's start)."""
+    for script, _, code in cells()[1]:
+        (Path(workspace) / script).write_text(code, encoding="utf-8")
+
+
 def build():
     """The notebook, unexecuted, as an nbformat object."""
-    cells = [nbformat.v4.new_markdown_cell(INTRO)]
-    for script, title in STEPS:
-        cells.append(nbformat.v4.new_markdown_cell(title))
-        cells.append(nbformat.v4.new_code_cell(script_body(SCRIPTS_DIR / script)))
-    notebook = nbformat.v4.new_notebook(cells=cells)
+    preparation, steps = cells()
+    notebook_cells = [nbformat.v4.new_markdown_cell(INTRO), nbformat.v4.new_markdown_cell(PREPARATION),
+                      nbformat.v4.new_code_cell(preparation)]
+    for _, title, code in steps:
+        notebook_cells.append(nbformat.v4.new_markdown_cell(title))
+        notebook_cells.append(nbformat.v4.new_code_cell(code))
+    cells_ = notebook_cells
+    notebook = nbformat.v4.new_notebook(cells=cells_)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"  # stable ids: the same bytes at every build

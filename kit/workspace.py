@@ -148,6 +148,8 @@ def apply_step(workspace, step):
         get_data(workspace, value)
     elif kind == "notebook":
         notebook.write(Path(workspace) / value)
+    elif kind == "notebook_cells":
+        notebook.write_cell_scripts(workspace)
     elif kind == "execute_notebook":
         notebook.execute(Path(workspace) / value)
     elif kind == "colleague_experiment":

@@ -34,14 +34,22 @@ def test_solution_passes(variant):
 
 
 def test_untouched_start_fails(start):
-    assert judge(start, "04").failed() == {"test_scripts_exist": "script_missing"}
+    """The scripts hold the notebook's cells as they are: the first stops on a name the preparation cell defined."""
+    verdict = judge(start, "04")
+    assert verdict.failed() == {"test_scripts_run_in_order": "script_not_standalone"}
+    assert "data_extraction.py" in verdict.checks["test_scripts_run_in_order"]["message"]
+
+
+def test_script_missing(variant):
+    (variant / "train.py").unlink()
+    assert judge(variant, "04").failed() == {"test_scripts_exist": "script_missing"}
 
 
 def test_import_forgotten(variant):
     edit(variant, "train.py", "import numpy as np\n", "")
     verdict = judge(variant, "04")
-    assert verdict.failed()["test_scripts_run_in_order"] == "script_failed"
-    assert "NameError" in verdict.checks["test_scripts_run_in_order"]["message"]
+    assert verdict.failed()["test_scripts_run_in_order"] == "script_not_standalone"
+    assert "le nom np n'est pas défini" in verdict.checks["test_scripts_run_in_order"]["message"]
 
 
 def test_wrong_split_and_no_print(variant):

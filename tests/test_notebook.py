@@ -1,5 +1,6 @@
 """The notebook and the scripts come from the same code and give the same results."""
 
+import ast
 import shutil
 
 import nbformat
@@ -10,12 +11,35 @@ from kit.shell import run
 SCRIPTS = notebook.SCRIPTS_DIR
 
 
+def statements(code):
+    return sorted(ast.dump(node) for node in ast.parse(code).body)
+
+
 def test_code_cells_are_the_scripts(tmp_path):
+    """A preparation cell, then one cell a script: each script is exactly its cell plus what it takes
+    from the preparation cell, and every statement of the preparation cell comes from a script."""
     path = tmp_path / notebook.NOTEBOOK
     notebook.write(path)
-    cells = notebook.code_cells(path)
-    assert cells == [notebook.script_body(SCRIPTS / script) for script, _ in notebook.STEPS]
-    assert all("import" in cell for cell in cells)  # each cell (and script) stands on its own
+    preparation, *steps = notebook.code_cells(path)
+    assert len(steps) == len(notebook.STEPS)
+    prepared = set(statements(preparation))
+    used = set()
+    for (script, _), cell in zip(notebook.STEPS, steps):
+        whole = statements(notebook.script_body(SCRIPTS / script))
+        own = statements(cell)
+        assert not set(own) & prepared
+        taken = [node for node in whole if node not in own]
+        assert sorted(own + taken) == whole and set(taken) <= prepared
+        used |= set(taken)
+    assert used == prepared
+
+
+def test_cells_copied_as_they_are_do_not_run_alone(tmp_path):
+    """Chapter 04's start: every script copied from its cell misses a name of the preparation cell."""
+    notebook.write_cell_scripts(tmp_path)
+    for script, _ in notebook.STEPS:
+        result = run(["python", script], cwd=tmp_path, timeout=120)
+        assert not result.ok and "NameError" in result.output, script
 
 
 def test_generation_is_byte_stable(tmp_path):
