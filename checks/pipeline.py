@@ -238,18 +238,23 @@ def show_experiments(project):
         return dvc.api.exp_show(repo=str(project), revs=baselines + ["HEAD"])
 
 
-def recorded_outputs(project, rev="workspace"):
-    """The outputs that dvc.lock records, in the workspace or at commit `rev`: what DVC itself ran."""
+def yaml_at(project, rev, name):
+    """A YAML file of the project as commit `rev` has it ("workspace": as it is now), or None."""
     if rev == "workspace":
-        path = Path(project) / "dvc.lock"
+        path = Path(project) / name
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
     else:
-        shown = run(["git", "show", f"{rev}:dvc.lock"], cwd=project)
+        shown = run(["git", "show", f"{rev}:{name}"], cwd=project)
         text = shown.output if shown.ok else ""
     try:
-        lock = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError:
-        return set()
+        return None
+
+
+def recorded_outputs(project, rev="workspace"):
+    """The outputs that dvc.lock records, in the workspace or at commit `rev`: what DVC itself ran."""
+    lock = yaml_at(project, rev, "dvc.lock")
     stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
     return {out.get("path") for stage in stages.values() if isinstance(stage, dict)
             for out in stage.get("outs", []) if isinstance(out, dict)}

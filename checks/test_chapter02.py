@@ -5,9 +5,9 @@ cache: checking out each tag there must bring back that version of data/.
 """
 
 import pytest
-import yaml
 
 from checks.messages import CheckFailed
+from checks.pipeline import yaml_at
 from kit.shell import git, run, tracked
 from kit.workspace import DATASETS
 
@@ -91,11 +91,8 @@ def commit_with_count(project, count):
     log = git(project, "log", "--all", "--format=%h %s", "--", "data.dvc", check=False)
     for line in log.splitlines():
         sha, _, subject = line.partition(" ")
-        shown = run(["git", "show", f"{sha}:data.dvc"], cwd=project)
-        try:
-            outs = yaml.safe_load(shown.output).get("outs", []) if shown.ok else []
-        except (yaml.YAMLError, AttributeError):
-            continue
+        dvcfile = yaml_at(project, sha, "data.dvc")
+        outs = dvcfile.get("outs", []) if isinstance(dvcfile, dict) else []
         if any(isinstance(out, dict) and out.get("nfiles") == count for out in outs):
             return sha, subject
     return None

@@ -60,9 +60,7 @@ def test_remote_has_everything(sandbox, remote):
 
 def test_colleague_can_pull(workspace, sandbox, remote, tmp_path_factory):
     """un collègue qui clone le projet et lance dvc pull récupère tous les fichiers suivis"""
-    clone = tmp_path_factory.mktemp("colleague") / "project"
-    git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
-    pipeline.pin_local_remotes(clone, workspace, level="repo")
+    clone = colleague_clone(sandbox, workspace, tmp_path_factory.mktemp("colleague"))
     pulled = run(["dvc", "pull", "-q"], cwd=clone, timeout=600)
     if not pulled.ok:
         raise CheckFailed("clone_pull_failed", problem=pulled.last_lines(1) or "dvc pull a échoué")
@@ -75,10 +73,9 @@ def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_fact
     """un collègue qui se place sur un tag chapter02-vN récupère aussi cette version avec dvc pull"""
     name, url = remote
     tags = git(sandbox, "tag", "--list", "chapter02-v*").split()
-    clone = tmp_path_factory.mktemp("colleague-tags") / "project"
-    git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
-    # The tags predate the remote's configuration: keep it in .dvc/config.local, which checkouts leave alone.
-    pipeline.pin_local_remotes(clone, workspace, level="repo")
+    clone = colleague_clone(sandbox, workspace, tmp_path_factory.mktemp("colleague-tags"))
+    # The tags predate the remote's configuration: it must live in .dvc/config.local, which checkouts leave
+    # alone (colleague_clone puts local remotes there; a URL remote joins them).
     if "://" in url:
         run(["dvc", "remote", "add", "--local", "--force", name, url], cwd=clone)
     for tag in tags:
@@ -87,6 +84,14 @@ def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_fact
         problem = (pulled.last_lines(1) or "dvc pull a échoué") if not pulled.ok else pull_missing(clone)
         if problem:
             raise CheckFailed("tag_version_not_pushed", tag=tag, problem=f"{problem}"[:200])
+
+
+def colleague_clone(sandbox, workspace, folder):
+    """A git clone of the project, as a colleague makes it, using the workspace's local remotes."""
+    clone = folder / "project"
+    git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
+    pipeline.pin_local_remotes(clone, workspace, level="repo")
+    return clone
 
 
 def pull_missing(clone):

@@ -34,7 +34,6 @@ from kit.system_messages import INSTALL_PYTHON, NONE_FOUND, SETUP
 SUPPORTED = ((3, 11), (3, 13))  # oldest and newest minor versions, inclusive
 CANDIDATES = ("python3.13", "python3.12", "python3.11", "python3")
 LOCK = KIT_ROOT / "requirements.txt"
-SOURCE = KIT_ROOT / "requirements.in"
 VENV = KIT_ROOT / ".venv"
 STAMP_NAME = ".installed"
 DOWNLOAD_SIZE = "450 Mo"  # measured on Linux x86_64 (uv's download lines): see README, "Vitesse"

@@ -30,7 +30,7 @@ MEMORY_NEEDED_GB = 4
 LAB_PORT = 8888  # `make lab` (JupyterLab's default)
 APP_PORT = 8000  # chapter 07: uvicorn app:app --port 8000
 MIN_GIT = (2, 28)  # `git init -b main`
-QUIET_ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore", DVC_NO_ANALYTICS="1")
+QUIET_ENV = dict(os.environ, DVC_NO_ANALYTICS="1", **bootstrap.QUIET)
 
 
 def line(item, status, detail_key, **values):

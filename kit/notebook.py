@@ -114,8 +114,7 @@ def build():
     for _, title, code in steps:
         notebook_cells.append(nbformat.v4.new_markdown_cell(title))
         notebook_cells.append(nbformat.v4.new_code_cell(code))
-    cells_ = notebook_cells
-    notebook = nbformat.v4.new_notebook(cells=cells_)
+    notebook = nbformat.v4.new_notebook(cells=notebook_cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"  # stable ids: the same bytes at every build
