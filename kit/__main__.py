@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, grading, hints, notebook, progress, workspace
+from kit import KIT_ROOT, chapters, checker, grading, hints, notebook, progress, transcripts, workspace
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -81,6 +81,10 @@ def cmd_check_solutions(args):
     sys.exit(checker.check_solutions([published_chapter(n) for n in args.chapters] or chapters.published()))
 
 
+def cmd_transcripts(args):
+    sys.exit(transcripts.main(args.chapters))
+
+
 CHAPTER = (("chapter",), {})
 WORKSPACE = (("--workspace",), {"default": DEFAULT_WORKSPACE, "type": Path})
 FORCE = (("--force",), {"action": "store_true"})
@@ -98,6 +102,7 @@ COMMANDS = [
                           (("--jobs",), {"type": int})]),
     ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?", "type": int})]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
+    ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]
 
 

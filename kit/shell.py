@@ -18,8 +18,8 @@ QUIET_ENV = {
 }
 
 
-def kit_env(extra=None):
-    env = dict(os.environ, **QUIET_ENV)
+def kit_env(extra=None, base=None):
+    env = dict(os.environ if base is None else base, **QUIET_ENV)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("VIRTUAL_ENV", None)
     env.update(extra or {})

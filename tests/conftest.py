@@ -23,6 +23,20 @@ TINY_SCRIPTS = Path(__file__).parent / "tiny"
 SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Spread the suite on the workers (`make test` runs `--dist loadgroup`).
+
+    Each test file stays on one worker, so its module fixtures are built once;
+    tests marked `spread` (long and independent, such as one chapter's replay)
+    go to whichever worker is free, and first, so that none is left for last.
+    """
+    for item in items:
+        if item.get_closest_marker("spread") is None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: item.get_closest_marker("spread") is None)
+
+
 class Verdict:
     """What `python -m kit check` said: exit code, printed text, JSON report."""
 

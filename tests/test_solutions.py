@@ -1,21 +1,16 @@
-"""End to end, with the real scripts and TensorFlow: the contract's commands."""
+"""The contract's instructor commands, end to end.
 
-import shutil
+What the solved pipeline does (its accuracy, its quiet output, the same model
+from the same code and data) is stated in the chapter texts and proven by
+their transcripts (tests/test_transcripts.py): chapter 05 shows the whole
+output of `dvc exp run`, chapter 06 the same model.h5 hash for the colleague's
+run and the learner's forced re-run.
+"""
+
 import subprocess
 import sys
 
-import pytest
-import yaml
-
-from kit import KIT_ROOT, chapters, workspace
-from kit.shell import run
-
-
-@pytest.fixture(scope="module")
-def solved(tmp_path_factory):
-    path = tmp_path_factory.mktemp("solved") / "ws"
-    workspace.solve("05", path)
-    return path
+from kit import KIT_ROOT, chapters
 
 
 def kit(*args):
@@ -24,38 +19,14 @@ def kit(*args):
 
 
 def test_check_solutions_passes():
-    """`make check-solutions` on chapter 05 (each tests/test_checks_chapterNN.py checks the others'
-    solution and untouched start itself, on workspaces it reuses for its variants)."""
-    result = kit("check-solutions", "05")
+    """`make check-solutions` on chapter 02 (each tests/test_checks_chapterNN.py checks its own chapter's
+    solution and untouched start, on workspaces it reuses for its variants)."""
+    result = kit("check-solutions", "02")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "tout est conforme" in result.stdout
-    assert "Aucune étape de dvc.yaml ne lance data_preprocessing.py" in result.stdout  # the untouched exercise
+    assert "l'exercice non modifié doit échouer" in result.stdout and "✘" in result.stdout  # the untouched start
+    assert "Bravo ! Les 9 vérifications du chapitre 02 sont réussies." in result.stdout  # the solution
     assert "Traceback" not in result.stdout + result.stderr
-
-
-def test_accuracy_is_learnable_but_not_trivial(solved):
-    accuracy = yaml.safe_load((solved / "metrics.json").read_text())["test_accuracy"]
-    assert 0.75 <= accuracy <= 0.97
-
-
-def test_stage_outputs_are_deterministic(solved, tmp_path):
-    """Run the whole pipeline again from scratch: every output has the same hash."""
-    copy = tmp_path / "again"
-    shutil.copytree(solved, copy, ignore=shutil.ignore_patterns("runs"))
-    result = run(["dvc", "repro", "-f", "--no-run-cache"], cwd=copy, timeout=600)
-    assert result.ok, result.output
-    assert (copy / "dvc.lock").read_text() == (solved / "dvc.lock").read_text()
-
-
-def test_pipeline_output_is_quiet(solved, tmp_path):
-    """What the learner sees: no TensorFlow log lines, no warnings."""
-    copy = tmp_path / "again"
-    shutil.copytree(solved, copy, ignore=shutil.ignore_patterns("runs"))
-    result = run(["dvc", "exp", "run", "-f"], cwd=copy, timeout=600)
-    assert result.ok, result.output
-    noisy = [line for line in result.output.splitlines()
-             if any(word in line for word in ("WARNING", "oneDNN", "absl", "I0000", "W0000", "Found "))]
-    assert noisy == []
 
 
 def test_every_published_chapter_has_make_targets():

@@ -1,0 +1,94 @@
+"""Every console block of every chapter text is a real transcript (kit/transcripts.py).
+
+The replays follow each text as a learner would, in a throwaway atelier, and
+compare each command's real output with the text's. The unit tests below show
+what the comparison tolerates (what legitimately varies) and what it does not.
+"""
+
+import pytest
+
+from kit import chapters, transcripts
+from kit.transcripts import Bindings, compare, parse
+
+
+@pytest.mark.spread
+@pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
+def test_chapter_text_is_what_really_happens(chapter):
+    start, *outcomes = transcripts.replay(chapter)
+    assert outcomes, "the text should show console sessions"
+    problems = [f"block {o.block.number} (line {o.block.lineno}): {o.problem}" for o in outcomes if o.problem]
+    assert not problems, "\n\n".join(problems)
+    assert [o.skipped for o in outcomes if o.skipped] == []
+
+
+def test_a_wrong_text_is_caught():
+    """A made-up text on chapter 01's start: the right output passes, a wrong one fails, naming the command."""
+    chapter = chapters.get("01")
+    right = "```console\n$ ls\ncats-or-dogs.ipynb\n$ git log --oneline\n0123abc (HEAD -> main, tag: chapter01) Chapitre 01 : point de départ\n```\n"
+    assert [o.problem for o in transcripts.replay(chapter, text=right)] == [None, None]  # the start, the block
+    wrong = right.replace("cats-or-dogs.ipynb", "cats-or-dogs.ipynb  data")
+    _, problem = [o.problem for o in transcripts.replay(chapter, text=wrong)]
+    assert problem.startswith("`ls` : la sortie diffère")
+
+
+def same(expected, actual, bindings=None, **options):
+    return compare(expected.splitlines(), actual.splitlines(), bindings or Bindings(), **options) is None
+
+
+def test_elisions_stand_for_any_lines():
+    assert same("a\n[...]\nd", "a\nb\nc\nd")
+    assert same("a\n[...]\nd", "a\nd")
+    assert same("a\n[... le reste ...]", "a\nb")
+    assert same("...\nd", "x\nd")
+    assert not same("a\n[...]\nd", "a\nb\nc")
+    assert not same("a\nd", "a\nb\nd")
+
+
+def test_spaces_and_tabs_are_one_space_and_blank_ends_do_not_count():
+    assert same("data.dvc:\n    changed outs:", "data.dvc:\n\tchanged outs:\n\n")
+    assert not same("a b", "ab")
+
+
+def test_commit_ids_and_experiment_names_vary_but_consistently():
+    bindings = Bindings()
+    assert same("[main 9e04fe0] Suivi", "[main 1a2b3c4] Suivi", bindings)
+    assert same("HEAD is now at 9e04fe0 Suivi", "HEAD is now at 1a2b3c4 Suivi", bindings)
+    assert not same("HEAD is now at 9e04fe0 Suivi", "HEAD is now at 5d6e7f8 Suivi", bindings)
+    assert not same("other 0aaaaaa", "other 1a2b3c4", bindings)  # another text id cannot be the same commit
+    assert same("Ran experiment(s): noisy-alga", "Ran experiment(s): runty-ages", bindings)
+    assert not same("Ran experiment(s): noisy-alga", "Ran experiment(s): about-kine", bindings)
+
+
+def test_content_hashes_and_sizes_do_not_vary():
+    assert not same("- md5: e21e6ba028ac0278687c5514a527d435.dir", "- md5: e21e6ba028ac0278687c5514a527d436.dir")
+    assert not same("  size: 3443824", "  size: 3443825")
+    assert not same("f943d10e6a682…", "f943d10e6a683…")
+
+
+def test_times_and_dates_vary():
+    assert same("main 04:08 PM -", "main 09:35 AM -")
+    assert same("Date:   Thu Nov 26 17:07:03 2026 +0000", "Date:   Sun Nov 29 09:31:38 2026 +0000")
+    assert not same("main 04:08 PM -", "main 09:35 -")
+
+
+def test_unordered_and_any_order():
+    assert same("new: b\nnew: a\n...", "new: a\nnew: c\nnew: b", unordered=True)
+    assert not same("new: b\nnew: z\n...", "new: a\nnew: c\nnew: b", unordered=True)
+    assert same("W: 2\nW: 1\nend", "W: 1\nW: 2\nend", any_order="W:")
+    assert not same("W: 2\nW: 1\nend", "W: 1\nW: 2\nend")
+
+
+def test_annotations_are_read_and_checked():
+    block, = parse('<!-- transcript\ncwd = "kit"\nstatus = 1\n-->\n```console\n$ false\n```\n')
+    assert block.meta == {"cwd": "kit", "status": 1} and block.commands[0].line == "false"
+    with pytest.raises(transcripts.TranscriptError, match="inconnue"):
+        parse('<!-- transcript\nbefor = []\n-->\n```console\n$ ls\n```\n')
+    with pytest.raises(transcripts.TranscriptError, match="sans commande"):
+        parse("```console\nsome output\n```\n")
+    with pytest.raises(transcripts.TranscriptError, match="illisible"):
+        parse("<!-- transcript\ncwd = \n-->\n```console\n$ ls\n```\n")
+
+
+def test_write_uses_the_code_block_just_before():
+    block, = parse("```text\n/subset\n```\n\n<!-- transcript\nbefore = [{write = '.gitignore'}]\n-->\n```console\n$ ls\n```\n")
+    assert block.previous_code == "/subset\n"
