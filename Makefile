@@ -13,7 +13,7 @@ WORKSPACE ?= workspace
 TEST_WORKERS ?= 2
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup lock doctor bench-setup test check-solutions transcripts bench get-data run-notebook remote-url lab status grade
+.PHONY: setup lock doctor bench-setup test check-solutions transcripts lint-course bench get-data run-notebook remote-url lab status grade
 
 setup: $(STAMP)
 
@@ -63,12 +63,16 @@ hint-chapter%: $(STAMP)
 check-solutions: $(STAMP)
 	@$(PY) -m kit check-solutions
 
+# The course's own mistakes (manifests, texts, exercises, messages, hints): see kit/lint.py.
+lint-course: $(STAMP)
+	@$(PY) -m kit.lint
+
 # Replay the console sessions of the chapter texts (all, or CHAPTER=NN) and compare.
 transcripts: $(STAMP)
 	@$(PY) -m kit transcripts $(CHAPTER)
 
 test: $(STAMP)
-	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadgroup --durations=15
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 bench: $(STAMP)
 	$(PY) tools/benchmark.py

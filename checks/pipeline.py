@@ -10,7 +10,7 @@ import re
 import shlex
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,10 +41,13 @@ def inside(path):
         os.chdir(previous)
 
 
-def open_repo(project):
+@contextmanager
+def opened_repo(project):
+    """DVC's Python API on `project`, from inside it (DVC resolves paths from there), closed after."""
     from dvc.repo import Repo
 
-    return Repo(str(project))
+    with inside(project), Repo(str(project)) as repo:
+        yield repo
 
 
 # --- The sandbox ------------------------------------------------------------
@@ -166,20 +169,25 @@ def _missing_files(cmd, folder):
 def load_pipeline(project, scripts=()):
     """Read dvc.yaml through DVC; return its stages, upstream first."""
     from dvc.exceptions import DvcException
-    from dvc.stage import PipelineStage
     from dvc.utils.strictyaml import YAMLSyntaxError, YAMLValidationError
 
     project = Path(project)
     if not (project / "dvc.yaml").exists():
         raise CheckFailed("no_dvc_yaml")
-    try:
-        with inside(project):
-            repo = open_repo(project)
+    with ExitStack() as stack:
+        try:
+            repo = stack.enter_context(opened_repo(project))
             graph = repo.index.graph
-    except (YAMLSyntaxError, YAMLValidationError) as error:
-        raise _yaml_error(error, project) from None
-    except DvcException as error:
-        raise CheckFailed("dvc_error", problem=str(error)) from None
+        except (YAMLSyntaxError, YAMLValidationError) as error:
+            raise _yaml_error(error, project) from None
+        except DvcException as error:
+            raise CheckFailed("dvc_error", problem=str(error)) from None
+        return _ordered_stages(project, graph, scripts)
+
+
+def _ordered_stages(project, graph, scripts):
+    """The pipeline stages of DVC's graph, as Stage records, upstream first (scripts in their order)."""
+    from dvc.stage import PipelineStage
 
     def rel(path):
         return Path(os.path.relpath(path, project)).as_posix()
@@ -262,8 +270,7 @@ def recorded_outputs(project, rev="workspace"):
 
 def stale_stages(project):
     """Names of the stages `dvc exp run` would run now: changed ones and all downstream."""
-    with inside(project):
-        repo = open_repo(project)
+    with opened_repo(project) as repo:
         changed = set(repo.status())
         graph = repo.index.graph
         stale = set()

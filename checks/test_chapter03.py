@@ -49,8 +49,8 @@ def test_remote_has_everything(sandbox, remote):
     """dvc status -c : le stockage distant a tout ce que le cache a"""
     name, _ = remote
     try:
-        with pipeline.inside(sandbox):
-            status = pipeline.open_repo(sandbox).status(cloud=True, remote=name)
+        with pipeline.opened_repo(sandbox) as repo:
+            status = repo.status(cloud=True, remote=name)
     except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
         raise CheckFailed("remote_unreachable", name=name, problem=str(error)[:200]) from None
     missing = [path for path, state in status.items() if state == "new"]

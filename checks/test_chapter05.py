@@ -158,8 +158,8 @@ def test_metrics_file(sandbox, undeclared):
 
 def test_metrics_declared(sandbox, undeclared):
     """metrics.json est déclaré comme métrique (dvc metrics show le liste)"""
-    with pipeline.inside(sandbox):
-        shown = pipeline.open_repo(sandbox).metrics.show()
+    with pipeline.opened_repo(sandbox) as repo:
+        shown = repo.metrics.show()
     files = shown.get("", {}).get("data", {})
     if "test_accuracy" not in files.get("metrics.json", {}).get("data", {}):
         raise CheckFailed("metrics_not_declared")

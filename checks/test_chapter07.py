@@ -33,8 +33,8 @@ APP_START_TIMEOUT = int(os.environ.get("DVC_CHECK_APP_TIMEOUT", "120"))
 def declared(sandbox):
     """The artifact's declaration in dvc.yaml files."""
     try:
-        with pipeline.inside(sandbox):
-            found = pipeline.open_repo(sandbox).artifacts.read()
+        with pipeline.opened_repo(sandbox) as repo:
+            found = repo.artifacts.read()
     except Exception as error:  # noqa: BLE001 - e.g. a YAML error, reported as such
         raise CheckFailed("dvc_error", problem=str(error)[:300]) from None
     artifacts = {name: artifact for per_file in found.values() for name, artifact in per_file.items()}
@@ -97,8 +97,8 @@ def test_published(sandbox, resolved):
     if f"refs/tags/{NAME}@" not in names or f"refs/tags/{NAME}#{STAGE}#" not in names:
         raise CheckFailed("artifact_not_published", problem="les tags gto ne sont pas sur origin")
     try:
-        with pipeline.inside(sandbox):
-            status = pipeline.open_repo(sandbox).status(targets=[resolved["path"]], cloud=True)
+        with pipeline.opened_repo(sandbox) as repo:
+            status = repo.status(targets=[resolved["path"]], cloud=True)
     except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
         raise CheckFailed("artifact_not_published", problem=f"stockage distant illisible ({error})"[:200]) from None
     if any(state == "new" for state in status.values()):

@@ -15,7 +15,9 @@ A manifest says everything the tools need to know about a chapter:
     notebook_cells = true         # each step's cell copied as is into its script (they do not run alone)
 
     [[after_start]]               # steps run once the start is committed and tagged
-    colleague_experiment = "my-better-exp"  # a colleague's experiment on `origin`
+    colleague_experiment = {name = "my-better-exp", changes = "colleague"}
+                                  # a colleague's experiment on `origin`: her changes are
+                                  # the files of that folder of the chapter
 
     [[solution]]                  # steps that solve the chapter, in order
     files = ["solutions/05-pipeline/dvc.yaml"]  # kit files copied to the workspace root
@@ -79,18 +81,23 @@ class UnknownChapter(Exception):
     pass
 
 
+MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "after_start", "solution"}
+
+
 def _load(folder):
     data = tomllib.loads((folder / "chapter.toml").read_text(encoding="utf-8"))
+    if unknown := set(data) - MANIFEST_KEYS:
+        raise ValueError(f"{folder.name}/chapter.toml : clé(s) inconnue(s) {sorted(unknown)}")
     for step in data.get("start", []) + data.get("after_start", []) + data.get("solution", []):
         kinds = set(step) - {"solve_only"}
         if len(kinds) != 1 or not kinds <= STEP_KINDS:
-            raise ValueError(f"{folder}/chapter.toml: bad step {step}")
+            raise ValueError(f"{folder.name}/chapter.toml : étape invalide {step}")
     return Chapter(number=folder.name[:2], folder=folder, **data)
 
 
-def all_chapters():
-    """Every chapter, in order."""
-    return [_load(folder) for folder in sorted(CHAPTERS_DIR.iterdir()) if (folder / "chapter.toml").exists()]
+def all_chapters(folder=CHAPTERS_DIR):
+    """Every chapter (of the course in `folder`), in order."""
+    return [_load(path) for path in sorted(Path(folder).iterdir()) if (path / "chapter.toml").exists()]
 
 
 def published():

@@ -6,7 +6,7 @@ colleague with real git and DVC mechanics, on disk:
 
 - a bare repository beside the workspace becomes its git remote `origin`;
 - the colleague clones it, pulls the data from the DVC remote, applies
-  their change (the files in chapters/06-.../colleague/), runs
+  their change (the files of a folder that chapter.toml names), runs
   `dvc exp run -n NAME`, then `dvc exp push origin NAME` and `dvc push`.
 """
 
@@ -15,10 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT
 from kit.shell import git, run, sh
 
-CHANGES = KIT_ROOT / "chapters" / "06-experience-distante" / "colleague"
 IDENTITY = ("Camille (collègue)", "camille@atelier-dvc.local")
 
 
@@ -27,8 +25,8 @@ def origin_of(workspace):
     return workspace.parent / f"{workspace.name}-origin.git"
 
 
-def publish_experiment(workspace, name):
-    """Give `workspace` an `origin` holding the colleague's experiment `name`."""
+def publish_experiment(workspace, name, changes):
+    """Give `workspace` an `origin` holding the colleague's experiment `name`: the files of `changes`, run."""
     workspace = Path(workspace).resolve()
     origin = origin_of(workspace)
     if origin.exists():  # it may hold what a learner pushed: set it aside, never delete it
@@ -43,6 +41,6 @@ def publish_experiment(workspace, name):
         git(clone, "config", "user.name", IDENTITY[0])
         git(clone, "config", "user.email", IDENTITY[1])
         sh(clone, "dvc pull -q")
-        for change in CHANGES.iterdir():
+        for change in Path(changes).iterdir():
             shutil.copyfile(change, clone / change.name)
         sh(clone, f"dvc exp run -q -n {name} && dvc exp push -q origin {name} && dvc push -q")

@@ -35,8 +35,16 @@ How outputs are compared (what legitimately varies is normalised):
 - paths of the throwaway atelier and its scratch /tmp read as the text's;
 - commit ids (hex of 7 to 12 characters, or 38, 40, 64) and DVC's random
   experiment names (`noisy-alga`) may differ from the text's, consistently
-  through the chapter (the same text id is always the same real one);
-- times and dates as git and DVC print them may differ.
+  through the chapter (the same text id is always the same real one), and a
+  command that names one (`git show --stat ad838c0`) runs with the real one;
+- times and dates as git and DVC print them, process ids, Jupyter's token and
+  the two-character folders of .git/refs/exps may differ.
+Content hashes (md5, 32 characters) and sizes never vary: they must be exact.
+
+The learner's shell: the kit's venv first on PATH, git and DVC in English,
+a git identity, a terminal 80 columns wide; what a terminal changes is
+reproduced (`ls` in columns, curl without progress meter, `git log` with
+branch and tag names). The ports of the texts (8000, 8888) are free ports.
 """
 
 import os
@@ -389,7 +397,10 @@ def _do(atelier, step, block):
             raise TranscriptError(f"bloc {block.number} : aucun bloc de code à écrire dans {value}")
         (atelier.workspace / value).write_text(block.previous_code, encoding="utf-8")
     elif kind in chapters.STEP_KINDS:
-        workspace.apply_step(atelier.workspace, step)
+        missing = [pattern for pattern in value if not list(KIT_ROOT.glob(pattern))] if kind == "files" else []
+        if missing:
+            raise TranscriptError(f"bloc {block.number} : aucun fichier du kit ne correspond à {missing}")
+        workspace.apply_step(atelier.workspace, step, atelier.chapter.folder)
     else:
         raise TranscriptError(f"bloc {block.number} : action inconnue {kind}")
 
@@ -439,6 +450,7 @@ def replay(chapter, root=None, text=None):
     blocks = parse(text)
     with tempfile.TemporaryDirectory(prefix=f"transcript-{chapter.number}-", dir=root) as tmp:
         atelier = Atelier(tmp)
+        atelier.chapter = chapter
         try:
             return _replay(chapter, atelier, blocks)
         finally:

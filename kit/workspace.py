@@ -138,7 +138,8 @@ def get_data(workspace, version):
         shutil.copyfile(KIT_ROOT / "data" / "base.h5", workspace / "base.h5")
 
 
-def apply_step(workspace, step):
+def apply_step(workspace, step, folder=None):
+    """Do one step of a chapter.toml in `workspace`; `folder`: the chapter's own (its materials)."""
     (kind, value), = ((k, v) for k, v in step.items() if k != "solve_only")
     if kind == "files":
         for pattern in value:
@@ -153,7 +154,7 @@ def apply_step(workspace, step):
     elif kind == "execute_notebook":
         notebook.execute(Path(workspace) / value)
     elif kind == "colleague_experiment":
-        colleague.publish_experiment(workspace, value)
+        colleague.publish_experiment(workspace, value["name"], Path(folder) / value["changes"])
     elif kind == "run":
         sh(workspace, value.format(remote=default_remote(workspace)))
     elif kind == "commit":
@@ -198,14 +199,14 @@ def build(number, workspace, force=False):
         # things (solve_only) are for `solve`, not for building the next start.
         for step in (previous.solution if previous else []):
             if not step.get("solve_only"):
-                apply_step(workspace, step)
+                apply_step(workspace, step, previous.folder)
         for step in chapter.start:
-            apply_step(workspace, step)
+            apply_step(workspace, step, chapter.folder)
         copy_exercise(chapter, workspace)
         apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ"})
         apply_step(workspace, {"tag": chapter.tag})
         for step in chapter.after_start:
-            apply_step(workspace, step)
+            apply_step(workspace, step, chapter.folder)
         previous = chapter
     record_kit_refs(workspace)
     return workspace
@@ -228,5 +229,5 @@ def solve(number, workspace, force=False):
     if not at_start:
         build(number, workspace, force)
     for step in chapter.solution:
-        apply_step(workspace, step)
+        apply_step(workspace, step, chapter.folder)
     return workspace

@@ -23,18 +23,29 @@ TINY_SCRIPTS = Path(__file__).parent / "tiny"
 SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Spread the suite on the workers (`make test` runs `--dist loadgroup`).
+# Long, independent tests that any free worker may take (one chapter's replay each).
+SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",)
 
-    Each test file stays on one worker, so its module fixtures are built once;
-    tests marked `spread` (long and independent, such as one chapter's replay)
-    go to whichever worker is free, and first, so that none is left for last.
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s schedule: each test file on one worker, so its module fixtures are built once,
+    except the SPREAD tests, which go to whichever worker is free.
+
+    (pytest-xdist's own `--dist loadgroup` would say this with marks, but with
+    pytest 9 it silently ignores them: it still writes the node id where pytest 8 kept it.)
     """
-    for item in items:
-        if item.get_closest_marker("spread") is None and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-    items.sort(key=lambda item: item.get_closest_marker("spread") is None)
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesAndSpread(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            return nodeid if nodeid.startswith(SPREAD) else super()._split_scope(nodeid)
+
+    return FilesAndSpread(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """The long SPREAD tests first, so that none is left for last."""
+    items.sort(key=lambda item: not item.nodeid.startswith(SPREAD))
 
 
 class Verdict:

@@ -7,11 +7,10 @@ what the comparison tolerates (what legitimately varies) and what it does not.
 
 import pytest
 
-from kit import chapters, transcripts
+from kit import KIT_ROOT, chapters, transcripts
 from kit.transcripts import Bindings, compare, parse
 
 
-@pytest.mark.spread
 @pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
 def test_chapter_text_is_what_really_happens(chapter):
     start, *outcomes = transcripts.replay(chapter)
@@ -19,6 +18,13 @@ def test_chapter_text_is_what_really_happens(chapter):
     problems = [f"block {o.block.number} (line {o.block.lineno}): {o.problem}" for o in outcomes if o.problem]
     assert not problems, "\n\n".join(problems)
     assert [o.skipped for o in outcomes if o.skipped] == []
+
+
+def test_readme_counts_the_replayed_blocks_and_commands():
+    texts = [(chapter.folder / "README.md").read_text(encoding="utf-8") for chapter in chapters.published()]
+    blocks = [block for text in texts for block in parse(text)]
+    commands = sum(len(block.commands) for block in blocks)
+    assert f"({len(blocks)} blocs, {commands} commandes" in (KIT_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_a_wrong_text_is_caught():
