@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 WORKSPACE ?= workspace
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
 .PHONY: setup lock doctor bench-setup test check-solutions transcripts lint-course bench get-data run-notebook remote-url lab status grade

@@ -1,8 +1,9 @@
 """Where a learner stands: `make status` and `make watch-chapterNN`.
 
 A chapter's verdict is cached (in the kit's .kit-state/, never in the
-workspace) against a fingerprint of the workspace: git state, refs and every
-file's size and modification time. Nothing changed, nothing re-run.
+workspace) against a fingerprint of the workspace (git state, refs and every
+file's size and modification time) and of the checks themselves (the checks/
+code and the chapter's manifest). Nothing changed, nothing re-run.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from kit import KIT_ROOT, chapters, checker
 from kit.shell import git
 
 CACHE = KIT_ROOT / ".kit-state" / "verdicts.json"
+CHECKS = KIT_ROOT / "checks"
 SKIPPED = {".git", ".dvc/tmp", ".dvc/cache"}  # git and DVC bookkeeping, summed up by the git state below
 
 
@@ -39,6 +41,14 @@ def fingerprint(workspace):
     return digest.hexdigest()
 
 
+def checks_version(chapter):
+    """A hash of what judges the chapter: every module of checks/ and the chapter's manifest."""
+    digest = hashlib.sha256()
+    for path in sorted(CHECKS.glob("*.py")) + [chapter.folder / "chapter.toml"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _load_cache():
     try:
         return json.loads(CACHE.read_text(encoding="utf-8"))
@@ -50,7 +60,7 @@ def verdict(chapter, workspace, print_checks=False):
     """{"passed": bool, "failures": [titles]} for a chapter, from the cache when nothing changed."""
     workspace = Path(workspace).resolve()
     key = f"{workspace}:{chapter.number}"
-    current = fingerprint(workspace)
+    current = f"{fingerprint(workspace)}:{checks_version(chapter)}"
     cache = _load_cache()
     if not print_checks and cache.get(key, {}).get("fingerprint") == current:
         return cache[key]

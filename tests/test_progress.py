@@ -49,6 +49,20 @@ def test_verdict_is_cached_until_the_workspace_changes(counted):
     assert calls == ["05", "05"]
 
 
+def test_verdict_is_judged_again_when_the_checks_change(counted, tmp_path, monkeypatch):
+    tiny, calls = counted
+    chapter = chapters.get("05")
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "test_chapter05.py").write_text("# version 1\n")
+    monkeypatch.setattr(progress, "CHECKS", checks)
+    progress.verdict(chapter, tiny.path)
+    progress.verdict(chapter, tiny.path)
+    (checks / "test_chapter05.py").write_text("# version 2\n")
+    progress.verdict(chapter, tiny.path)
+    assert calls == ["05", "05"]
+
+
 def test_status_stops_at_the_first_chapter_to_finish(counted, capsys):
     tiny, calls = counted  # tagged chapter05 by the fixture: chapters 01-04 come from the kit
     assert progress.status(tiny.path) == 1

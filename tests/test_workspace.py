@@ -127,17 +127,19 @@ def test_draft_chapters_are_not_offered(tmp_path):
     assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
 
 
-@pytest.mark.parametrize("chapter", ["02", "03", "04"])
-def test_next_start_is_this_chapter_solved(tmp_path, chapter, started):
+@pytest.mark.parametrize("chapter", ["02", "03"])
+def test_next_start_is_this_chapter_solved(tmp_path, chapter):
     """Chained start states: the start of chapter N+1 passes chapter N's checks.
 
-    (Chapter 05: in tests/test_checks_chapter06.py, which builds chapter 06's
-    start anyway. Not chapter 06: its last step, re-running the experiment,
-    leaves nothing in git, so the start of chapter 07 does not carry it.)"""
+    (Chapter 04: its solution's scripts, committed, are chapter 05's start;
+    tests/test_checks_chapter04.py judges them on chapter 04's start. Chapter
+    05: in tests/test_checks_chapter06.py, which builds chapter 06's start
+    anyway. Not chapter 06: its last step, re-running the experiment, leaves
+    nothing in git, so the start of chapter 07 does not carry it.)"""
     from tests.conftest import judge
 
     following = f"{int(chapter) + 1:02d}"
-    path = started if following == "05" else workspace.build(following, tmp_path / "ws")
+    path = workspace.build(following, tmp_path / "ws")
     verdict = judge(path, chapter)
     assert verdict.returncode == 0, verdict.output
     assert git(path, "describe", "--tags", "--exact-match") == f"chapter{following}"
