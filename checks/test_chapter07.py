@@ -5,22 +5,18 @@ sandbox's use_model/, and asked over HTTP about held-out images the kit ships
 (data/heldout/, never in the dataset) and about bad uploads.
 """
 
-import json
 import os
-import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
-import uuid
 
+import httpx
 import pytest
 
 from checks import pipeline
 from checks.messages import CheckFailed
 from kit import KIT_ROOT
-from kit.shell import committed, kit_env, run
+from kit.shell import committed, free_port, kit_env, run, stop_group
 
 NAME = "cats-vs-dogs"
 STAGE = "test"
@@ -134,31 +130,14 @@ def test_fetched_into_app_folder(sandbox, workspace, resolved):
 
 # --- The web app, over real HTTP --------------------------------------------------------
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def post(url, field=None, filename="image.jpg", content=b""):
-    """POST a multipart form (one file field, or none); return (status, decoded JSON or text)."""
-    boundary = uuid.uuid4().hex
-    body = b""
-    if field:
-        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
-                 f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + b"\r\n"
-    body += f"--{boundary}--\r\n".encode()
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    """POST a form holding one file field (or none); return (status, decoded JSON or text)."""
+    files = {field: (filename, content, "application/octet-stream")} if field else None
+    response = httpx.post(url, files=files, timeout=30, trust_env=False)  # loopback: never through a proxy
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, text = response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read().decode("utf-8", "replace")
-    try:
-        return status, json.loads(text)
+        return response.status_code, response.json()
     except ValueError:
-        return status, text
+        return response.status_code, response.text
 
 
 @pytest.fixture(scope="session")
@@ -186,12 +165,7 @@ def app_url(sandbox, tmp_path_factory):
             raise CheckFailed("app_not_started", problem=problem.replace(f"{sandbox}/", "")[:250])
         yield f"http://127.0.0.1:{port}/cats-or-dogs/"
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop_group(server)
 
 
 def test_app_answers_correctly(app_url):

@@ -10,7 +10,6 @@ Reports (in GRADES, default grades/chapterNN-<date>): report.html,
 report.md, junit.xml, and feedback/<learner>.md for each learner.
 """
 
-import html
 import json
 import os
 import subprocess
@@ -22,12 +21,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from kit import KIT_ROOT
 from kit.shell import kit_env, run
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
 MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space per submission
 SYMBOL = {"passed": "✔", "failed": "✘", "not_checked": "·"}
+TEMPLATES = KIT_ROOT / "kit" / "templates"
 
 
 @dataclass
@@ -180,55 +182,12 @@ def markdown(chapter, grades):
     return "\n".join(lines) + "\n"
 
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1d2430; }
-h1 { font-size: 1.4rem; } .summary { color: #475569; margin-bottom: 1rem; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { border: 1px solid #d5dbe3; padding: 0.35rem 0.6rem; text-align: center; vertical-align: top; }
-th { background: #eef2f7; } th.check { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14rem;
-  font-weight: normal; text-align: left; }
-td.learner { text-align: left; font-weight: 600; } td.passed { background: #e3f6e8; color: #17803d; }
-td.failed { background: #fde8e8; color: #b42318; } td.not_checked { background: #f4f4f5; color: #71717a; }
-td.problem { background: #fff4d6; color: #8a5a00; text-align: left; }
-details { margin: 0.4rem 0; } .message { white-space: pre-wrap; font-size: 0.85rem; color: #334155; }
-"""
-
-
 def html_report(chapter, grades):
-    titles = _titles(grades)
-    ids = list(titles)
-    esc = html.escape
-    head = "".join(f'<th class="check" title="{esc(titles[i])}">{esc(titles[i])}</th>' for i in ids)
-    rows = []
-    for grade in grades:
-        accuracy = f"{grade.accuracy:.3f}" if grade.accuracy is not None else "–"
-        if grade.problem:
-            cells = f'<td class="problem" colspan="{len(ids) or 1}">Non vérifié : {esc(grade.problem)}</td>'
-            score = "–"
-        else:
-            status = {c["id"]: c for c in grade.checks}
-            cells = "".join(
-                f'<td class="{status[i]["status"]}" title="{esc(status[i]["message"] or "")}">'
-                f'{SYMBOL[status[i]["status"]]}</td>' if i in status else '<td class="not_checked">?</td>' for i in ids)
-            score = f"{grade.score}/{len(grade.checks)}"
-        rows.append(f'<tr><td class="learner">{esc(grade.learner)}</td><td>{score}</td><td>{accuracy}</td>{cells}</tr>')
-    details = []
-    for grade in grades:
-        failures = [c for c in grade.checks if c["status"] == "failed"]
-        if failures or grade.problem:
-            items = "".join(f'<li><b>{esc(c["title"])}</b><div class="message">{esc(c["message"] or "")}</div></li>'
-                            for c in failures) or f"<li>{esc(grade.problem)}</li>"
-            details.append(f"<details><summary>{esc(grade.learner)}</summary><ul>{items}</ul></details>")
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Chapitre {chapter.number} — résultats</title>
-<style>{STYLE}</style></head><body>
-<h1>Chapitre {chapter.number} : {esc(chapter.title)} — résultats de la classe</h1>
-<p class="summary">{sum(g.passed for g in grades)}/{len(grades)} apprenants ont tout réussi.</p>
-<table><thead><tr><th>Apprenant</th><th>Score</th><th>test_accuracy</th>{head}</tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
-<h2>Messages des échecs</h2>{''.join(details) or '<p>Aucun échec.</p>'}
-</body></html>
-"""
+    """The class report as a web page (kit/templates/report.html)."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                     undefined=jinja2.StrictUndefined)
+    return environment.get_template("report.html").render(chapter=chapter, grades=grades, titles=_titles(grades),
+                                                           symbol=SYMBOL)
 
 
 def junit(chapter, grades):

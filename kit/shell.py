@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -55,6 +56,24 @@ def run(command, cwd, timeout=600, env=None, shell=False):
         os.killpg(proc.pid, signal.SIGKILL)
         output, _ = proc.communicate()
         return Result(-signal.SIGKILL, output, timed_out=True)
+
+
+def stop_group(proc, grace=10):
+    """Stop a process started with start_new_session=True, and all it started: TERM, then KILL after `grace` s."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def free_port():
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def sh(cwd, command, timeout=900):

@@ -49,8 +49,6 @@ branch and tag names). The ports of the texts (8000, 8888) are free ports.
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -59,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit import KIT_ROOT, chapters, workspace
-from kit.shell import kit_env, run
+from kit.shell import free_port, kit_env, run, stop_group
 
 TEXT_KIT = "/home/vous/atelier"  # the kit folder, as the texts write it
 TEXT_TMP = "/tmp/"
@@ -302,7 +300,7 @@ class Atelier:
             if not entry.name.startswith(("workspace", ".git", ".kit-state", ".pytest_cache", "grades")):
                 (self.kit / entry.name).symlink_to(entry)
         self.workspace = self.kit / "workspace"
-        self.ports = {port: str(_free_port()) for port in TEXT_PORTS}
+        self.ports = {port: str(free_port()) for port in TEXT_PORTS}
         self.cwd = self.workspace
         self.oldpwd = self.kit
         self.background = []
@@ -360,13 +358,7 @@ class Atelier:
 
     def stop(self):
         for proc, handle in self.background:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+            stop_group(proc)
             handle.close()
 
 
@@ -374,12 +366,6 @@ def _translate(text, table):
     """Replace every key of `table` by its value, in one pass (longest key first)."""
     keys = sorted(table, key=len, reverse=True)
     return re.sub("|".join(re.escape(key) for key in keys), lambda found: table[found.group()], text)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _do(atelier, step, block):

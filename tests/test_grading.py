@@ -71,6 +71,18 @@ def test_four_kinds_of_report(graded):
     assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == sorted(grades)
 
 
+def test_html_report_escapes_what_learners_wrote():
+    """Learner names, check messages and problems are text, never markup, in the page."""
+    checks = [{"id": "a", "title": "t1", "status": "passed", "message": None, "key": None},
+              {"id": "b", "title": "t2", "status": "failed", "message": "stage <train> failed", "key": "k"}]
+    grades = [grading.Grade("<script>alert(1)</script>", checks=checks, accuracy=0.8),
+              grading.Grade("zoe", problem="pas un <dépôt>")]
+    page = grading.html_report(chapters.get("05"), grades)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "stage &lt;train&gt; failed" in page and "Non vérifié : pas un &lt;dépôt&gt;" in page
+    assert "0/2 apprenants ont tout réussi." in page and ">1/2</td>" in page and ">0.800</td>" in page
+
+
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_html_report_renders_in_a_browser(graded, tmp_path):
     """Headless Chromium renders the page; the screenshot is kept beside the report to look at."""
