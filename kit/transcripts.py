@@ -49,6 +49,7 @@ branch and tag names). The ports of the texts (8000, 8888) are free ports.
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -56,8 +57,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, workspace
-from kit.shell import free_port, kit_env, run, stop_group
+from kit import KIT_ROOT, chapters, colleague, workspace
+from kit.shell import free_port, git, kit_env, run, stop_group
 
 TEXT_KIT = "/home/vous/atelier"  # the kit folder, as the texts write it
 TEXT_TMP = "/tmp/"
@@ -430,27 +431,43 @@ def _await_background(atelier, command, bindings):
         time.sleep(0.2)
 
 
-def replay(chapter, root=None, text=None):
-    """Follow `chapter`'s text in a throwaway atelier; the outcome of each console block, in order."""
+def replay(chapter, root=None, text=None, start=None):
+    """Follow `chapter`'s text in a throwaway atelier; the outcome of each console block, in order.
+
+    `start`: a workspace the kit already built at this chapter's start, to copy
+    (with its git remote `origin`; it keeps its DVC remote) instead of building one.
+    """
     text = text if text is not None else (chapter.folder / "README.md").read_text(encoding="utf-8")
     blocks = parse(text)
     with tempfile.TemporaryDirectory(prefix=f"transcript-{chapter.number}-", dir=root) as tmp:
         atelier = Atelier(tmp)
         atelier.chapter = chapter
         try:
-            return _replay(chapter, atelier, blocks)
+            return _replay(chapter, atelier, blocks, start)
         finally:
             atelier.stop()
 
 
-def _replay(chapter, atelier, blocks):
+def _copy_start(start, target):
+    """A copy of a built start, and of its `origin` beside it, with the copy's `origin` pointing at the copied one."""
+    shutil.copytree(start, target, symlinks=True)
+    origin = colleague.origin_of(start)
+    if origin.exists():
+        copied = colleague.origin_of(target)
+        shutil.copytree(origin, copied, symlinks=True)
+        git(target, "remote", "set-url", "origin", str(copied))
+
+
+def _replay(chapter, atelier, blocks, start=None):
     """The start (as the text's set-up says) and then every block; the start is outcome 0 (no block)."""
     began = time.monotonic()
     first = next((block.commands[0].line for block in blocks if block.commands and "skip" not in block.meta), "")
-    if not first.startswith("make start-chapter"):
-        workspace.build(chapter.number, atelier.workspace)
-    else:
+    if first.startswith("make start-chapter"):
         atelier.place("kit")
+    elif start is not None:
+        _copy_start(start, atelier.workspace)
+    else:
+        workspace.build(chapter.number, atelier.workspace)
     bindings, outcomes = Bindings(), [Outcome(None, seconds=time.monotonic() - began)]
     for block in blocks:
         began = time.monotonic()

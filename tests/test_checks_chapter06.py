@@ -2,7 +2,9 @@
 
 import pytest
 
+from kit import chapters
 from tests.conftest import copy_workspace, judge, sh, started
+from tests.test_transcripts import assert_text_is_what_really_happens
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +64,8 @@ def test_variant_pull_all_commit_then_run(variant):
     sh(variant, "git add -A && git commit -qm 'Expérience du collègue' && dvc exp run -q")
     verdict = judge(variant, "06")
     assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+
+
+def test_text_is_what_really_happens(start):
+    """The chapter's text replayed on a copy of this start (tests/test_transcripts.py replays the others)."""
+    assert_text_is_what_really_happens(chapters.get("06"), start=start)
