@@ -186,8 +186,10 @@ def html_report(chapter, grades):
     """The class report as a web page (kit/templates/report.html)."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
-    return environment.get_template("report.html").render(chapter=chapter, grades=grades, titles=_titles(grades),
-                                                           symbol=SYMBOL)
+    rows = [(grade, {check["id"]: check for check in grade.checks},
+             [check for check in grade.checks if check["status"] == "failed"]) for grade in grades]
+    return environment.get_template("report.html").render(chapter=chapter, grades=grades, rows=rows,
+                                                           titles=_titles(grades), symbol=SYMBOL)
 
 
 def junit(chapter, grades):

@@ -435,7 +435,7 @@ def replay(chapter, root=None, text=None, start=None):
     """Follow `chapter`'s text in a throwaway atelier; the outcome of each console block, in order.
 
     `start`: a workspace the kit already built at this chapter's start, to copy
-    (with its git remote `origin`; it keeps its DVC remote) instead of building one.
+    instead of building one, with its git remote `origin` (it keeps its DVC remote).
     """
     text = text if text is not None else (chapter.folder / "README.md").read_text(encoding="utf-8")
     blocks = parse(text)

@@ -6,7 +6,6 @@ import pytest
 
 from kit import chapters, workspace
 from tests.conftest import copy_workspace, judge, sh, started
-from tests.test_transcripts import assert_text_is_what_really_happens
 
 STEPS = chapters.get("07").solution
 
@@ -102,7 +101,3 @@ def test_stage_not_run(start, tmp_path):
     sh(path, "git add -A && git commit -qm 'artefact déclaré'")
     assert judge(path, "07").failed()["test_artifact_stage"] == "artifact_stale"
 
-
-def test_text_is_what_really_happens(start):
-    """The chapter's text replayed on a copy of this start (tests/test_transcripts.py replays the others)."""
-    assert_text_is_what_really_happens(chapters.get("07"), start=start)

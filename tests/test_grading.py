@@ -76,11 +76,13 @@ def test_html_report_escapes_what_learners_wrote():
     checks = [{"id": "a", "title": "t1", "status": "passed", "message": None, "key": None},
               {"id": "b", "title": "t2", "status": "failed", "message": "stage <train> failed", "key": "k"}]
     grades = [grading.Grade("<script>alert(1)</script>", checks=checks, accuracy=0.8),
-              grading.Grade("zoe", problem="pas un <dépôt>")]
+              grading.Grade("zoe", problem="pas un <dépôt>"),
+              grading.Grade("yann", checks=checks[:1])]  # all passed, one check not reported
     page = grading.html_report(chapters.get("05"), grades)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "stage &lt;train&gt; failed" in page and "Non vérifié : pas un &lt;dépôt&gt;" in page
-    assert "0/2 apprenants ont tout réussi." in page and ">1/2</td>" in page and ">0.800</td>" in page
+    assert "1/3 apprenants ont tout réussi." in page and ">1/2</td>" in page and ">0.800</td>" in page
+    assert '<td class="not_checked">?</td>' in page and "<summary>yann</summary>" not in page
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
