@@ -285,8 +285,9 @@ def diff(expected, actual):
 class Atelier:
     """A throwaway kit folder (symbolic links to the real kit) where a chapter's text is followed."""
 
-    def __init__(self, root):
+    def __init__(self, root, chapter):
         self.root = Path(root)
+        self.chapter = chapter
         self.kit = self.root / "atelier"
         self.tmp = self.root / "tmp"
         self.home = self.root / "home"
@@ -440,8 +441,7 @@ def replay(chapter, root=None, text=None, start=None):
     text = text if text is not None else (chapter.folder / "README.md").read_text(encoding="utf-8")
     blocks = parse(text)
     with tempfile.TemporaryDirectory(prefix=f"transcript-{chapter.number}-", dir=root) as tmp:
-        atelier = Atelier(tmp)
-        atelier.chapter = chapter
+        atelier = Atelier(tmp, chapter)
         try:
             return _replay(chapter, atelier, blocks, start)
         finally:
