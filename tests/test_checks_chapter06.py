@@ -21,12 +21,6 @@ def test_untouched_start_fails(start):
     assert judge(start, "06").failed() == {"test_experiment_pulled": "experiment_not_pulled"}
 
 
-def test_start_is_chapter05_solved(start):
-    """Chained start states (see tests/test_workspace.py): chapter 06's start passes chapter 05's checks."""
-    verdict = judge(start, "05")
-    assert verdict.returncode == 0, verdict.output
-
-
 def test_pulled_not_applied(variant):
     sh(variant, "dvc exp pull -q origin my-better-exp")
     assert judge(variant, "06").failed() == {"test_experiment_applied": "experiment_not_applied",

@@ -127,15 +127,16 @@ def test_draft_chapters_are_not_offered(tmp_path):
     assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
 
 
-@pytest.mark.parametrize("chapter", ["02", "03"])
+@pytest.mark.parametrize("chapter", ["03"])
 def test_next_start_is_this_chapter_solved(tmp_path, chapter):
     """Chained start states: the start of chapter N+1 passes chapter N's checks.
 
-    (Chapter 04: its solution's scripts, committed, are chapter 05's start;
-    tests/test_checks_chapter04.py judges them on chapter 04's start. Chapter
-    05: in tests/test_checks_chapter06.py, which builds chapter 06's start
-    anyway. Not chapter 06: its last step, re-running the experiment, leaves
-    nothing in git, so the start of chapter 07 does not carry it.)"""
+    (Chapters 02 and 04: the next start is the solution, committed, with no
+    step of the next chapter; tests/test_checks_chapter02.py and 04 judge the
+    solution. Chapter 05: its transcript applies the solution's files and ends
+    with a passing `make check-chapter05`. Not chapter 06: its last step,
+    re-running the experiment, leaves nothing in git, so the start of chapter
+    07 does not carry it.)"""
     from tests.conftest import judge
 
     following = f"{int(chapter) + 1:02d}"
