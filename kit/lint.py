@@ -68,6 +68,11 @@ def _files(folder):
             if path.is_file() and "__pycache__" not in path.parts}
 
 
+def _solution_files(root, paths):
+    """The paths under solutions/, as solutions-relative names (what a step or an annotation uses)."""
+    return {path.relative_to(root / "solutions").as_posix() for path in paths if path.is_relative_to(root / "solutions")}
+
+
 def _strings(value):
     """Every string inside a step's values (tables and lists included)."""
     if isinstance(value, str):
@@ -109,11 +114,10 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
             problems.append((f"{where}/chapter.toml", f"l'indice {number} aide avec {key}, un message qui n'existe pas"))
     for step in chapter.start + chapter.after_start + chapter.solution:
         for pattern in step.get("files", []):
-            found = [path.relative_to(root / "solutions").as_posix() for path in root.glob(pattern)
-                     if path.is_relative_to(root / "solutions")]
-            if not list(root.glob(pattern)):
+            matched = list(root.glob(pattern))
+            if not matched:
                 problems.append((f"{where}/chapter.toml", f"aucun fichier ne correspond à {pattern}"))
-            used_solutions.update(found)
+            used_solutions.update(_solution_files(root, matched))
     solution_folder = root / "solutions" / chapter.name
     if not solution_folder.is_dir():
         problems.append((f"solutions/{chapter.name}", "le dossier de la solution manque"))
@@ -141,8 +145,7 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
         for block in transcripts.parse(text):
             for step in block.meta.get("before", []):
                 for pattern in step.get("files", []):
-                    used_solutions.update(path.relative_to(root / "solutions").as_posix()
-                                          for path in root.glob(pattern) if path.is_relative_to(root / "solutions"))
+                    used_solutions.update(_solution_files(root, root.glob(pattern)))
     except transcripts.TranscriptError as error:
         problems.append((f"{where}/README.md", f"annotation transcript : {error}"))
     checks_file = root / "checks" / chapter.checks if chapter.checks else None
