@@ -58,7 +58,7 @@ grade: $(STAMP)
 	@$(PY) -m kit grade $(CHAPTER) "$(SUBMISSIONS)" $(if $(GRADES),--out "$(GRADES)")
 
 hint-chapter%: $(STAMP)
-	@$(PY) -m kit hint $* $(N)
+	@$(PY) -m kit hint $* $(N) --workspace "$(WORKSPACE)"
 
 check-solutions: $(STAMP)
 	@$(PY) -m kit check-solutions

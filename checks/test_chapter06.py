@@ -9,12 +9,11 @@ import math
 import pytest
 
 from checks.messages import CheckFailed
-from checks.pipeline import EXPERIMENT_REF, experiment_refs, show_experiments
+from checks.pipeline import EXPERIMENT_REF, experiment_refs, recorded_outputs, show_experiments
 from kit import workspace as workspaces
 from kit.shell import run
 
 NAME = "my-better-exp"
-APPLIED = ("train.py", "dvc.yaml", "params.yaml")  # what the colleague changed
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +38,17 @@ def test_experiment_pulled(colleague):
     """l'expérience my-better-exp de Camille est dans votre projet"""
 
 
+def changed_by(project, sha):
+    """The files an experiment changed on its baseline that are code or parameters (not what DVC outputs)."""
+    names = run(["git", "diff", "--name-only", f"{sha}^", sha], cwd=project).output.split("\n")
+    made = recorded_outputs(project, sha) | {"dvc.lock"}
+    return [name for name in names if name and name not in made]
+
+
 def test_experiment_applied(sandbox, colleague):
-    """elle est appliquée : train.py, dvc.yaml et params.yaml sont ceux de Camille"""
+    """elle est appliquée : les fichiers modifiés par Camille sont les siens"""
     differing = []
-    for name in APPLIED:
+    for name in changed_by(sandbox, colleague):
         theirs = run(["git", "show", f"{colleague}:{name}"], cwd=sandbox)
         path = sandbox / name
         mine = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None

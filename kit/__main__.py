@@ -4,7 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, grading, hints, notebook, progress, transcripts, workspace
+from kit import KIT_ROOT, chapters, checker, continuation, grading, hints, notebook, progress, transcripts, workspace
+from kit.system_messages import START
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -21,9 +22,9 @@ def published_chapter(number):
 
 def cmd_start(args):
     chapter = published_chapter(args.chapter)
-    path = workspace.build(chapter.number, args.workspace, force=args.force)
-    print(f"Espace de travail prêt : {path} (tag {chapter.tag}).")
-    print(f"Lisez chapters/{chapter.name}/README.md, puis vérifiez avec : make check-chapter{chapter.number}")
+    done = continuation.start(chapter.number, args.workspace, force=args.force)
+    print(START[done].format(workspace=args.workspace.resolve(), tag=chapter.tag, chapter=chapter.number))
+    print(START["next"].format(folder=chapter.name, chapter=chapter.number))
 
 
 def cmd_solve(args):
@@ -74,7 +75,7 @@ def cmd_grade(args):
 
 
 def cmd_hint(args):
-    hints.show(published_chapter(args.chapter), args.number)
+    hints.show(published_chapter(args.chapter), args.workspace, args.number)
 
 
 def cmd_check_solutions(args):
@@ -100,7 +101,7 @@ COMMANDS = [
     ("watch", cmd_watch, [CHAPTER, WORKSPACE]),
     ("grade", cmd_grade, [CHAPTER, (("submissions",), {"type": Path}), (("--out",), {"type": Path}),
                           (("--jobs",), {"type": int})]),
-    ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?", "type": int})]),
+    ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?", "type": int}), WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]

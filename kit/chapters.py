@@ -15,9 +15,12 @@ A manifest says everything the tools need to know about a chapter:
     notebook_cells = true         # each step's cell copied as is into its script (they do not run alone)
 
     [[after_start]]               # steps run once the start is committed and tagged
-    colleague_experiment = {name = "my-better-exp", changes = "colleague"}
-                                  # a colleague's experiment on `origin`: her changes are
-                                  # the files of that folder of the chapter
+    run = "dvc exp run -q -n mon-essai"
+    stand_in = true               # (on a start step) stands in for the learner's own work: left out
+                                  # when the kit carries on the learner's own project
+    colleague_experiment = {name = "my-better-exp", param = "train.epochs", value = 40}
+                                  # a colleague's experiment on `origin`: the training's epochs read
+                                  # from params.yaml (`param`), set to `value` (see kit/colleague.py)
 
     [[solution]]                  # steps that solve the chapter, in order
     files = ["solutions/05-pipeline/dvc.yaml"]  # kit files copied to the workspace root
@@ -27,6 +30,11 @@ A manifest says everything the tools need to know about a chapter:
     commit = "message"            # git add -A and commit
     tag = "chapter02-v1"          # tag HEAD
     solve_only = true             # (on any step) run by `solve`, skipped when chaining
+
+`make start-chapterNN` on a workspace holding the learner's own work that passes
+chapter N-1's checks carries it on instead (workspace.carry_on): N's start steps
+(stand-ins left out) and exercise files (existing ones kept) are added, committed
+and tagged in the learner's project.
 
 The start state of chapter N is the start of chapter N-1 with N-1's solution
 applied (solve_only steps left out), N's start steps and exercise files
@@ -40,6 +48,7 @@ from pathlib import Path
 from kit import KIT_ROOT
 
 CHAPTERS_DIR = KIT_ROOT / "chapters"
+STEP_FLAGS = {"solve_only", "stand_in"}
 STEP_KINDS = {"files", "get_data", "run", "notebook", "notebook_cells", "execute_notebook", "colleague_experiment",
               "commit", "tag"}
 
@@ -89,7 +98,7 @@ def _load(folder):
     if unknown := set(data) - MANIFEST_KEYS:
         raise ValueError(f"{folder.name}/chapter.toml : clé(s) inconnue(s) {sorted(unknown)}")
     for step in data.get("start", []) + data.get("after_start", []) + data.get("solution", []):
-        kinds = set(step) - {"solve_only"}
+        kinds = set(step) - STEP_FLAGS
         if len(kinds) != 1 or not kinds <= STEP_KINDS:
             raise ValueError(f"{folder.name}/chapter.toml : étape invalide {step}")
     return Chapter(number=folder.name[:2], folder=folder, **data)
@@ -110,6 +119,12 @@ def get(number):
         if chapter.number == number:
             return chapter
     raise UnknownChapter(number)
+
+
+def before(chapter):
+    """The published chapter just before `chapter`, or None for the first."""
+    earlier = [other for other in published() if other.number < chapter.number]
+    return earlier[-1] if earlier else None
 
 
 def chain_until(number):

@@ -1,30 +1,21 @@
 """Progressive hints: `make hint-chapterNN` shows the next one and remembers.
 
-How far a learner went is kept in the kit (.kit-state/), never in the
-workspace, so hints never change what the checks judge.
+How far a learner went is kept per workspace, in its .git/kit-state/
+(kit/state.py): no check reads it, so hints never change a verdict, and
+another workspace starts again from the first hint.
 """
 
-import json
 import textwrap
 
-from kit import KIT_ROOT
-
-STATE = KIT_ROOT / ".kit-state" / "hints.json"
+from kit import state
 
 
-def _load():
-    try:
-        return json.loads(STATE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def show(chapter, number=None):
+def show(chapter, workspace, number=None):
     """Print hint `number` (1-based), or the next one not yet seen; return its number."""
     if not chapter.hints:
         print(f"Le chapitre {chapter.number} n'a pas d'indice.")
         return None
-    seen = _load()
+    seen = state.load(workspace, "hints")
     count = len(chapter.hints)
     if number is None:
         number = min(seen.get(chapter.number, 0) + 1, count)
@@ -36,6 +27,5 @@ def show(chapter, number=None):
     else:
         print("C'était le dernier indice. make hint-chapter{0} N=1 revient au premier.".format(chapter.number))
     seen[chapter.number] = max(seen.get(chapter.number, 0), number)
-    STATE.parent.mkdir(exist_ok=True)
-    STATE.write_text(json.dumps(seen), encoding="utf-8")
+    state.save(workspace, "hints", seen)  # no workspace yet: nothing to remember
     return number

@@ -100,10 +100,13 @@ def cells():
     return "\n".join(settings) + "\n\n" + "\n".join(constants) + "\n", steps
 
 
-def write_cell_scripts(workspace):
-    """Each step's cell, copied as is into its script: what a first, naive split gives (chapter 04's start)."""
+def write_cell_scripts(workspace, keep=False):
+    """Each step's cell, copied as is into its script: what a first, naive split gives (chapter 04's start).
+
+    keep: a script that already exists is the learner's and stays as it is."""
     for script, _, code in cells()[1]:
-        (Path(workspace) / script).write_text(code, encoding="utf-8")
+        if not (keep and (Path(workspace) / script).exists()):
+            (Path(workspace) / script).write_text(code, encoding="utf-8")
 
 
 def build():

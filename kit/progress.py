@@ -1,7 +1,7 @@
 """Where a learner stands: `make status` and `make watch-chapterNN`.
 
-A chapter's verdict is cached (in the kit's .kit-state/, never in the
-workspace) against a fingerprint of the workspace (git state, refs and every
+A chapter's verdict is cached (in the workspace's .git/kit-state/, see
+kit/state.py) against a fingerprint of the workspace (git state, refs and every
 file's size and modification time) and of the checks themselves (the checks/
 code and the chapter's manifest). Nothing changed, nothing re-run.
 """
@@ -14,10 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker
+from kit import KIT_ROOT, chapters, checker, state
 from kit.shell import git
 
-CACHE = KIT_ROOT / ".kit-state" / "verdicts.json"
 CHECKS = KIT_ROOT / "checks"
 SKIPPED = {".git", ".dvc/tmp", ".dvc/cache"}  # git and DVC bookkeeping, summed up by the git state below
 
@@ -49,19 +48,12 @@ def checks_version(chapter):
     return digest.hexdigest()
 
 
-def _load_cache():
-    try:
-        return json.loads(CACHE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def verdict(chapter, workspace, print_checks=False):
     """{"passed": bool, "failures": [titles]} for a chapter, from the cache when nothing changed."""
     workspace = Path(workspace).resolve()
-    key = f"{workspace}:{chapter.number}"
+    key = chapter.number
     current = f"{fingerprint(workspace)}:{checks_version(chapter)}"
-    cache = _load_cache()
+    cache = state.load(workspace, "verdicts")
     if not print_checks and cache.get(key, {}).get("fingerprint") == current:
         return cache[key]
     with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w", encoding="utf-8") as devnull:
@@ -71,45 +63,55 @@ def verdict(chapter, workspace, print_checks=False):
     result = {"fingerprint": current, "passed": data["passed"],
               "failures": [c["title"] for c in data["checks"] if c["status"] == "failed"]}
     cache[key] = result
-    CACHE.parent.mkdir(exist_ok=True)
-    CACHE.write_text(json.dumps(cache, ensure_ascii=False, indent=1), encoding="utf-8")
+    state.save(workspace, "verdicts", cache)
     return result
 
 
-def kit_start(workspace):
-    """The latest chapter whose start the kit built in this workspace (its chapterNN tag), or None."""
+def started(workspace):
+    """Numbers of the chapters started in this workspace (their chapterNN tags)."""
     tags = git(workspace, "tag", "--list", "chapter[0-9][0-9]", check=False).split()
-    return max((tag[len("chapter"):] for tag in tags), default=None)
+    return {tag[len("chapter"):] for tag in tags}
+
+
+def kit_start(workspace):
+    """The chapter whose start the kit built in this workspace (the ones before it are the kit's), or None."""
+    return state.load(workspace, "start").get("built") or max(started(workspace), default=None)
 
 
 def status(workspace):
-    """Print one line per chapter: passed, to do, not started; then what is next. Return 0 if all passed."""
+    """Print one line per chapter (passed, to finish, not started) and the next step.
+
+    Return 0 once reported, whatever the progress; 1 only when there is no workspace to report on."""
     workspace = Path(workspace)
     if not (workspace / ".git").is_dir():
         print(f"Pas d'espace de travail dans {workspace}. Commencez par : make start-chapter01")
         return 1
-    start = kit_start(workspace) or "01"
+    built, begun = kit_start(workspace) or "01", started(workspace)
     print(f"Progression dans {workspace.resolve()} :\n")
-    blocked = None
+    following = None  # the first chapter not passed yet
     for chapter in chapters.published():
-        if chapter.number < start:
+        not_started = f"· pas commencé (make start-chapter{chapter.number})"
+        if chapter.number < built:
             line = "✔ fourni par le kit (point de départ d'un chapitre suivant)"
-        elif blocked:
-            line = "· pas commencé"
+        elif following:
+            line = not_started if chapter.number not in begun else f"· à vérifier (make check-chapter{chapter.number})"
         else:
             result = verdict(chapter, workspace)
             if result["passed"]:
                 line = "✔ réussi"
             else:
-                blocked = chapter
-                line = f"✘ à terminer (en échec : {result['failures'][0] if result['failures'] else '?'})"
+                following = chapter
+                failure = result["failures"][0] if result["failures"] else "?"
+                line = f"✘ à terminer (en échec : {failure})" if chapter.number in begun else not_started
         print(f"  {chapter.number}  {chapter.title:<36} {line}")
     print()
-    if blocked:
-        print(f"Prochaine étape : chapters/{blocked.name}/README.md, puis make check-chapter{blocked.number} "
-              f"(un indice : make hint-chapter{blocked.number}).")
-        return 1
-    print("Tous les chapitres sont réussis. Bravo !")
+    if not following:
+        print("Tous les chapitres sont réussis. Bravo !")
+    elif following.number in begun:
+        print(f"Prochaine étape : chapters/{following.name}/README.md, puis make check-chapter{following.number} "
+              f"(un indice : make hint-chapter{following.number}).")
+    else:
+        print(f"Prochaine étape : make start-chapter{following.number}, puis chapters/{following.name}/README.md.")
     return 0
 
 

@@ -102,3 +102,24 @@ DOCTOR = {
     "write_ok": "{path}",
     "write_denied": "impossible d'écrire dans {path} : placez le kit dans un dossier à vous (votre dossier personnel)",
 }
+
+# --- make start-chapterNN ------------------------------------------------------------
+START = {
+    "built": "Espace de travail prêt : {workspace} (tag {tag}).",
+    "continued": "Votre projet {workspace} est prêt pour le chapitre {chapter} (tag {tag}) : tout votre travail "
+                 "y est resté (commits, fichiers, expériences).",
+    "ready": "Le chapitre {chapter} est déjà préparé dans {workspace} : continuez-y. "
+             "(Pour repartir du point de départ du kit, en mettant ce dossier de côté : FORCE=1.)",
+    "next": "Lisez chapters/{folder}/README.md, puis vérifiez avec : make check-chapter{chapter}",
+    "judging": "Votre projet contient votre travail : je vérifie qu'il réussit le chapitre {previous} "
+               "avant d'y ajouter le chapitre {chapter}...",
+    "refused": "Le dossier {workspace} contient du travail : {work}\n"
+               "Rien n'a été modifié. Pour repartir de zéro en gardant une copie de sauvegarde, relancez avec FORCE=1.",
+    "previous_fails": "Votre projet ne réussit pas encore le chapitre {previous} (en échec : {failure}). Rien n'a été "
+                      "modifié. Terminez-le d'abord (make check-chapter{previous} ; un indice : make "
+                      "hint-chapter{previous}), puis relancez make start-chapter{chapter}. Ou bien repartez du point de "
+                      "départ du kit, votre dossier étant mis de côté : make start-chapter{chapter} FORCE=1.",
+    "change_impossible": "Camille ne peut pas faire sa modification sur votre projet : {reason}. Votre travail est "
+                         "intact (le commit « point de départ » ajouté peut rester). Corrigez ce point, puis relancez "
+                         "make start-chapter{chapter} ; ou repartez du point de départ du kit : FORCE=1.",
+}

@@ -14,8 +14,9 @@ import shutil
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, colleague, notebook
+from kit import KIT_ROOT, chapters, colleague, notebook, state
 from kit.shell import git, run, sh
+from kit.system_messages import START
 
 IMAGES = KIT_ROOT / "data" / "images"
 DATASETS = {"v1": 250, "v2": 500}  # images per class
@@ -23,7 +24,7 @@ DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")
 # The data and the base model are never committed to git: untracked in
 # chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
 NOT_IN_GIT = ("data", "base.h5")
-KIT_REFS = "kit-start-experiments"  # in .git/: experiments that are part of the start state
+KIT_REFS = "kit-start-experiments"  # in .git/: experiments of the start state (made by the kit, or the learner's)
 
 
 def not_in_git(workspace):
@@ -57,6 +58,8 @@ def learner_work(workspace):
         return None
     if not (workspace / ".git").is_dir():
         return "le dossier existe et n'est pas un dépôt git créé par le kit"
+    if continued := state.load(workspace, "start").get("continued"):
+        return f"votre propre projet, que le kit a complété pour le chapitre {continued[-1]}"
     status = run(["git", "status", "--porcelain", "--", ".", *not_in_git(workspace)], cwd=workspace).output
     if status.strip():
         return "des modifications non commitées :\n" + status.rstrip()
@@ -99,11 +102,7 @@ def prepare_target(workspace, force=False):
     workspace = Path(workspace)
     work = learner_work(workspace)
     if work and not force:
-        raise WorkspaceError(
-            f"Le dossier {workspace} contient du travail : {work}\n"
-            "Rien n'a été modifié. Pour repartir de zéro en gardant une copie de sauvegarde, "
-            "relancez avec FORCE=1."
-        )
+        raise WorkspaceError(START["refused"].format(workspace=workspace, work=work))
     origin = colleague.origin_of(workspace)
     if work:
         backup = workspace.with_name(f"{workspace.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -138,9 +137,11 @@ def get_data(workspace, version):
         shutil.copyfile(KIT_ROOT / "data" / "base.h5", workspace / "base.h5")
 
 
-def apply_step(workspace, step, folder=None):
-    """Do one step of a chapter.toml in `workspace`; `folder`: the chapter's own (its materials)."""
-    (kind, value), = ((k, v) for k, v in step.items() if k != "solve_only")
+def apply_step(workspace, step, folder=None, keep=False):
+    """Do one step of a chapter.toml in `workspace`; `folder`: the chapter's own (its materials).
+
+    keep: files that already exist are the learner's and stay as they are."""
+    (kind, value), = ((k, v) for k, v in step.items() if k not in chapters.STEP_FLAGS)
     if kind == "files":
         for pattern in value:
             for source in sorted(KIT_ROOT.glob(pattern)):
@@ -150,11 +151,11 @@ def apply_step(workspace, step, folder=None):
     elif kind == "notebook":
         notebook.write(Path(workspace) / value)
     elif kind == "notebook_cells":
-        notebook.write_cell_scripts(workspace)
+        notebook.write_cell_scripts(workspace, keep=keep)
     elif kind == "execute_notebook":
         notebook.execute(Path(workspace) / value)
     elif kind == "colleague_experiment":
-        colleague.publish_experiment(workspace, value["name"], Path(folder) / value["changes"])
+        colleague.publish_experiment(workspace, value["name"], value["param"], value["value"])
     elif kind == "run":
         sh(workspace, value.format(remote=default_remote(workspace)))
     elif kind == "commit":
@@ -164,10 +165,13 @@ def apply_step(workspace, step, folder=None):
         git(workspace, "tag", "-f", value)
 
 
-def copy_exercise(chapter, workspace):
+def copy_exercise(chapter, workspace, keep=False):
+    """The chapter's exercise files, into the workspace (keep: never over a file that exists)."""
     for name in chapter.exercise:
-        (Path(workspace) / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(chapter.folder / name, Path(workspace) / name)
+        target = Path(workspace) / name
+        if not (keep and target.exists()):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(chapter.folder / name, target)
 
 
 # What tools leave in the project that is nobody's work: kept out of git status and of
@@ -209,6 +213,34 @@ def build(number, workspace, force=False):
             apply_step(workspace, step, chapter.folder)
         previous = chapter
     record_kit_refs(workspace)
+    state.save(workspace, "start", {"built": chapter.number})
+    return workspace
+
+
+def carry_on(chapter, workspace):
+    """Bring what `chapter` needs into the learner's own project (at the end of the chapter before), losing nothing.
+
+    The same steps as the kit's own start, on the learner's files, but for those that stand in
+    for the learner's own work (stand_in): their commits, files and experiments all stay. Their
+    work in progress is committed as the chapter's start, as the kit commits its own.
+    """
+    workspace = Path(workspace)
+    for step in chapter.start:
+        if not step.get("stand_in"):
+            apply_step(workspace, step, chapter.folder, keep=True)
+    copy_exercise(chapter, workspace, keep=True)
+    apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ (suite de votre projet)"})
+    apply_step(workspace, {"tag": chapter.tag})
+    try:
+        for step in chapter.after_start:
+            if not step.get("stand_in"):
+                apply_step(workspace, step, chapter.folder)
+    except BaseException:
+        git(workspace, "tag", "-d", chapter.tag, check=False)  # not started after all: it can be tried again
+        raise
+    record_kit_refs(workspace)
+    record = state.load(workspace, "start")
+    state.save(workspace, "start", {**record, "continued": record.get("continued", []) + [chapter.number]})
     return workspace
 
 

@@ -1,5 +1,6 @@
 """make status and make watch-chapterNN: verdicts cached against the workspace's content."""
 
+import shutil
 import threading
 import time
 
@@ -12,7 +13,6 @@ from kit.shell import git
 @pytest.fixture
 def counted(tiny, tmp_path, monkeypatch):
     """The tiny project, with checker.check replaced by a counter (the real checks are tested elsewhere)."""
-    monkeypatch.setattr(progress, "CACHE", tmp_path / "state" / "verdicts.json")
     calls = []
 
     def fake_check(chapter, workspace, report=None, stream=None):
@@ -65,10 +65,48 @@ def test_verdict_is_judged_again_when_the_checks_change(counted, tmp_path, monke
 
 def test_status_stops_at_the_first_chapter_to_finish(counted, capsys):
     tiny, calls = counted  # tagged chapter05 by the fixture: chapters 01-04 come from the kit
-    assert progress.status(tiny.path) == 1
+    assert progress.status(tiny.path) == 0  # reported: no error, whatever the progress
     out = capsys.readouterr().out
     assert calls == ["05"]
-    assert "fourni par le kit" in out and "pas commencé" in out and "make check-chapter05" in out
+    assert "fourni par le kit" in out and "✘ à terminer (en échec : t)" in out
+    assert "pas commencé (make start-chapter06)" in out
+    assert "Prochaine étape : chapters/05-pipeline/README.md, puis make check-chapter05" in out
+
+
+def test_status_shows_the_next_chapter_not_started(tiny, monkeypatch, capsys):
+    """Chapter 05 passed, 06 not begun: 06 is "pas commencé", and next comes make start-chapter06."""
+    judged = []
+
+    def fake_check(chapter, workspace, report=None, stream=None):
+        judged.append(chapter.number)
+        passed = chapter.number == "05"
+        report.write_text('{"passed": %s, "checks": [{"title": "t", "status": "%s"}]}'
+                          % (str(passed).lower(), "passed" if passed else "failed"), encoding="utf-8")
+        return 0 if passed else 1
+
+    monkeypatch.setattr(progress.checker, "check", fake_check)
+    assert progress.status(tiny.path) == 0
+    out = capsys.readouterr().out
+    assert judged == ["05", "06"]
+    assert "05  Création d'une pipeline" in out and "✔ réussi" in out
+    assert "pas commencé (make start-chapter06)" in out and "✘" not in out
+    assert "Prochaine étape : make start-chapter06, puis chapters/06-experience-distante/README.md." in out
+
+
+def test_status_without_a_workspace_is_an_error(tmp_path, capsys):
+    assert progress.status(tmp_path / "none") == 1
+    assert "make start-chapter01" in capsys.readouterr().out
+
+
+def test_verdicts_are_kept_per_workspace(counted, tmp_path):
+    tiny, calls = counted
+    chapter = chapters.get("05")
+    progress.verdict(chapter, tiny.path)
+    other = tmp_path / "other"
+    shutil.copytree(tiny.path, other, symlinks=True, ignore=shutil.ignore_patterns("kit-state"))
+    progress.verdict(chapter, other)
+    progress.verdict(chapter, tiny.path)
+    assert calls == ["05", "05"]
 
 
 def test_watch_reruns_on_change(counted):

@@ -1,0 +1,119 @@
+"""One workspace from chapter 01 to 07: `make start-chapterNN` carries on the learner's own project.
+
+The learner here is not the solution: other stage names, flow-style YAML, an
+epochs constant with another name, work left uncommitted at one chapter and
+committed at another. Only the chapter texts' commands and the learner's own
+edits move the project on; the kit adds each chapter's context (chapter 06:
+the shared `origin` and Camille's experiment, made on this learner's files).
+"""
+
+import json
+import subprocess
+import sys
+
+import yaml
+
+from checks.pipeline import experiment_refs
+from kit import KIT_ROOT, workspace
+from kit.shell import git, kit_env, run, sh
+from tests.conftest import judge
+
+SOLUTIONS = KIT_ROOT / "solutions"
+
+# The learner's chapter 05 pipeline: their own stage names, lists in flow style.
+PIPELINE = """\
+stages:
+  prepare:
+    cmd: python data_extraction.py
+    deps: [data_extraction.py, data]
+    outs: [subset]
+  featurize:
+    cmd: python data_preprocessing.py
+    deps: [data_preprocessing.py, subset, base.h5]
+    outs: [preprocessed]
+  fit:
+    cmd: python train.py
+    deps: [train.py, preprocessed]
+    outs: [model.h5]
+  score:
+    cmd: python evaluate.py
+    deps: [evaluate.py, preprocessed, model.h5]
+    metrics:
+      - metrics.json:
+          cache: false
+"""
+
+
+def start(number, path):
+    """`make start-chapterNN`, as the learner runs it."""
+    proc = subprocess.run([sys.executable, "-m", "kit", "start", number, "--workspace", str(path)],
+                          cwd=KIT_ROOT, env=kit_env(), capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def carried_on(number, path):
+    """Start chapter `number` on the learner's project: it must be carried on, every commit kept."""
+    head = git(path, "rev-parse", "HEAD")
+    said = start(number, path)
+    assert f"prêt pour le chapitre {number}" in said, said
+    assert run(["git", "merge-base", "--is-ancestor", head, "HEAD"], cwd=path).ok
+    assert git(path, "describe", "--tags", "--exact-match", "HEAD") == f"chapter{number}"
+
+
+def test_one_workspace_from_chapter_01_to_07(tmp_path):
+    ws = tmp_path / "workspace"
+    start("01", ws)
+    # 01: the data, the notebook run, a .gitignore of the learner's own.
+    workspace.get_data(ws, 1)
+    (ws / ".gitignore").write_text("model.h5\n# made by the notebook\nsubset/\npreprocessed/\n")
+    sh(ws, "jupyter nbconvert --to notebook --execute --inplace cats-or-dogs.ipynb --log-level=ERROR")
+    sh(ws, "git add .gitignore cats-or-dogs.ipynb && git commit -qm 'Notebook exécuté'")
+    mine = git(ws, "rev-parse", "HEAD")
+
+    carried_on("02", ws)
+    sh(ws, "dvc init -q && dvc add -q data base.h5 && git add -A && git commit -qm 'data v1' && git tag chapter02-v1")
+    workspace.get_data(ws, 2)
+    sh(ws, "dvc add -q data && git add data.dvc && git commit -qm 'data v2' && git tag chapter02-v2")
+
+    carried_on("03", ws)
+    remote = workspace.default_remote(ws)
+    sh(ws, f"dvc remote add -d stockage {remote} && git add .dvc/config && git commit -qm 'remote' && dvc push -q"
+           " && git checkout chapter02-v1 -- data.dvc && dvc push -q data.dvc && git checkout HEAD -- data.dvc")
+
+    carried_on("04", ws)  # the four scripts, as the notebook's cells; the learner's, left uncommitted
+    for script in (SOLUTIONS / "04-decoupage-du-notebook").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        (ws / script.name).write_text(text.replace("EPOCHS", "NB_EPOCHS"), encoding="utf-8")
+
+    carried_on("05", ws)
+    assert "NB_EPOCHS = 20" in (ws / "train.py").read_text()  # the learner's script, kept
+    (ws / "dvc.yaml").write_text(PIPELINE)
+    (ws / "evaluate.py").write_text((SOLUTIONS / "05-pipeline" / "evaluate.py").read_text())
+    sh(ws, "dvc exp run -q")
+    own = {name for name, _, _ in experiment_refs(ws)}
+    sh(ws, "git add -A && git commit -qm 'Pipeline'")  # committed after running
+
+    carried_on("06", ws)
+    sh(ws, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp")
+    assert "fit" in yaml.safe_load((ws / "dvc.yaml").read_text())["stages"]  # her change, on the learner's pipeline
+    assert yaml.safe_load((ws / "params.yaml").read_text()) == {"train": {"epochs": 40}}
+    sh(ws, "dvc exp run -q")
+
+    carried_on("07", ws)
+    pipeline = yaml.safe_load((ws / "dvc.yaml").read_text())
+    pipeline = {"artifacts": {"cats-vs-dogs": {"path": "models", "type": "model"}}, **pipeline}
+    pipeline["stages"]["package"] = {"cmd": "mkdir -p models && cp model.h5 base.h5 models/",
+                                     "deps": ["model.h5", "base.h5"], "outs": ["models"]}
+    (ws / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False))
+    sh(ws, "dvc exp run -q && git add -A && git commit -qm 'Artefact' && dvc push -q"
+           " && gto register cats-vs-dogs && gto assign cats-vs-dogs --stage test && git push -q origin main --tags")
+    sh(ws / "use_model", 'dvc artifacts get -q "$(git remote get-url origin)" cats-vs-dogs --stage test')
+
+    verdict = judge(ws, "07")
+    assert verdict.returncode == 0, verdict.output
+    assert run(["git", "merge-base", "--is-ancestor", mine, "HEAD"], cwd=ws).ok
+    shown = json.loads(sh(ws, "dvc exp show -A --json --no-pager"))
+    names = {exp["name"] for rev in shown for run_ in rev.get("experiments") or [] for exp in run_["revs"]
+             if exp.get("name")}
+    assert own and own <= names, (own, names)
