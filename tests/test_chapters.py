@@ -38,11 +38,3 @@ def test_chapter05_evaluate_is_chapter04s_plus_the_snippet_of_the_text():
     before = (KIT_ROOT / "solutions" / "04-decoupage-du-notebook" / "evaluate.py").read_text(encoding="utf-8")
     after = (KIT_ROOT / "solutions" / "05-pipeline" / "evaluate.py").read_text(encoding="utf-8")
     assert after == before + "\n" + snippet
-
-
-def test_colleague_changes_only_the_number_of_epochs():
-    """Chapter 06's colleague: the learner's train.py, reading EPOCHS from params.yaml instead."""
-    mine = (KIT_ROOT / "solutions" / "04-decoupage-du-notebook" / "train.py").read_text(encoding="utf-8")
-    theirs = (KIT_ROOT / "chapters" / "06-experience-distante" / "colleague" / "train.py").read_text(encoding="utf-8")
-    removed = set(mine.splitlines()) - set(theirs.splitlines())
-    assert removed == {"EPOCHS = 20"}

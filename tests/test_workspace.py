@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from kit import KIT_ROOT, chapters, workspace
+from kit import KIT_ROOT, chapters, colleague, continuation, state, workspace
 from kit.shell import git, run
 
 
@@ -62,24 +62,47 @@ def test_untouched_start_is_pristine(started):
     assert workspace.learner_work(started) is None
 
 
-def start(path, *extra):
-    return subprocess.run([sys.executable, "-m", "kit", "start", "05", "--workspace", str(path), *extra],
+def start(path, *extra, chapter="05"):
+    return subprocess.run([sys.executable, "-m", "kit", "start", chapter, "--workspace", str(path), *extra],
                           cwd=KIT_ROOT, capture_output=True, text=True)
 
 
-def test_refuses_to_overwrite_work_then_backs_it_up_with_force(tmp_path):
+def test_a_chapter_already_prepared_is_left_as_it_is(tmp_path):
     path = tmp_path / "ws"
     workspace.build("05", path)
     (path / "dvc.yaml").write_text("stages: {}  # learner work\n")
-    refused = start(path)
-    assert refused.returncode != 0 and "FORCE=1" in refused.stderr and "Traceback" not in refused.stderr
+    again = start(path)
+    assert again.returncode == 0 and "déjà préparé" in again.stdout, again.stdout + again.stderr
     assert (path / "dvc.yaml").read_text() == "stages: {}  # learner work\n"
+    assert not list(tmp_path.glob("ws.backup-*"))
+
+
+def test_unfinished_previous_chapter_is_refused_then_backed_up_with_force(tmp_path):
+    """Chapter 05 not passed: start-chapter06 says which check fails, and changes nothing; FORCE=1 backs up."""
+    path = tmp_path / "ws"
+    workspace.build("05", path)
+    (path / "dvc.yaml").write_text("stages: {}  # learner work\n")
+    head = git(path, "rev-parse", "HEAD")
+    refused = start(path, chapter="06")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "ne réussit pas encore le chapitre 05" in refused.stderr and "make check-chapter05" in refused.stderr
+    assert "FORCE=1" in refused.stderr
+    assert (path / "dvc.yaml").read_text() == "stages: {}  # learner work\n"
+    assert git(path, "rev-parse", "HEAD") == head and "chapter06" not in git(path, "tag").split()
 
     forced = start(path, "--force")
     assert forced.returncode == 0, forced.stderr
     backups = list(tmp_path.glob("ws.backup-*"))
     assert len(backups) == 1 and (backups[0] / "dvc.yaml").read_text() == "stages: {}  # learner work\n"
     assert git(path, "status", "--porcelain") == ""
+
+
+def test_a_first_chapter_never_replaces_work(tmp_path):
+    path = tmp_path / "ws"
+    path.mkdir()
+    (path / "notes.txt").write_text("mine")
+    refused = start(path, chapter="01")
+    assert refused.returncode != 0 and "FORCE=1" in refused.stderr and (path / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("work", ["commit", "tagged commit", "experiment", "stash", "plain folder"])
@@ -144,3 +167,25 @@ def test_next_start_is_this_chapter_solved(tmp_path, chapter):
     verdict = judge(path, chapter)
     assert verdict.returncode == 0, verdict.output
     assert git(path, "describe", "--tags", "--exact-match") == f"chapter{following}"
+
+
+def test_a_carry_on_that_fails_can_be_tried_again(tiny, monkeypatch):
+    """Camille cannot make her change: the error says why, and the chapter is not marked started."""
+    chapter = chapters.Chapter(number="06", folder=tiny.path, title="t", after_start=[
+        {"colleague_experiment": {"name": "x", "param": "train.epochs", "value": 40}}])
+
+    def cannot(*args):
+        raise colleague.ChangeImpossible("aucune étape de dvc.yaml n'écrit model.h5")
+
+    monkeypatch.setattr(colleague, "publish_experiment", cannot)
+    with pytest.raises(colleague.ChangeImpossible):
+        workspace.carry_on(chapter, tiny.path)
+    assert "chapter06" not in git(tiny.path, "tag").split()
+    assert "continued" not in state.load(tiny.path, "start")
+
+    tiny.write("notes.txt", "learner work")
+    monkeypatch.setattr(chapters, "get", lambda number: chapter)
+    monkeypatch.setattr(continuation.progress, "verdict", lambda *args: {"passed": True, "failures": []})
+    with pytest.raises(workspace.WorkspaceError, match="Camille ne peut pas .* n'écrit model.h5"):
+        continuation.start("06", tiny.path)
+    assert (tiny.path / "notes.txt").read_text() == "learner work"
