@@ -23,8 +23,8 @@ TINY_SCRIPTS = Path(__file__).parent / "tiny"
 SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
 
 
-# Long, independent tests that any free worker may take (one chapter's replay each).
-SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",)
+# Long, independent tests that any free worker may take (one chapter's replay each, the whole course).
+SPREAD = ("tests/test_one_workspace.py::", "tests/test_transcripts.py::test_chapter_text_is_what_really_happens")
 
 
 def pytest_xdist_make_scheduler(config, log):

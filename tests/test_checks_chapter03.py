@@ -89,7 +89,9 @@ def s3(tmp_path):
 
 
 def test_instructor_s3_remote(s3, tmp_path, monkeypatch):
-    """DVC_WORKSHOP_REMOTE=s3://...: the chain pushes there, and a colleague pulls from there."""
+    """DVC_WORKSHOP_REMOTE=s3://...: the chain pushes there, and a colleague pulls from there.
+
+    (It is also the chain's test: the start of chapter 04 passes chapter 03's checks.)"""
     for key, value in s3.items():
         monkeypatch.setenv(key, value)
     bucket = run(["python", "-c", "import boto3; boto3.client('s3').create_bucket(Bucket='atelier')"], cwd=tmp_path)

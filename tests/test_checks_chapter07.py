@@ -4,8 +4,10 @@ import re
 
 import pytest
 
-from kit import chapters, workspace
+from kit import chapters, colleague, workspace
+from kit.shell import git
 from tests.conftest import copy_workspace, judge, sh, started
+from tests.test_transcripts import assert_text_is_what_really_happens
 
 STEPS = chapters.get("07").solution
 
@@ -25,6 +27,15 @@ def solved(start, tmp_path_factory):
 @pytest.fixture
 def variant(solved, tmp_path):
     return copy_workspace(solved, tmp_path / "ws")
+
+
+def test_text_is_what_really_happens(start):
+    """The chapter's text replayed on a copy of this start (tests/test_transcripts.py replays the others).
+
+    First in this file: `solved` pushes the solution to the start's origin and DVC remote, and the
+    replay's own pushes must find them as a fresh start has them."""
+    assert "cats-vs-dogs@v0.0.1" not in git(colleague.origin_of(start), "tag"), "run before `solved` is built"
+    assert_text_is_what_really_happens(chapters.get("07"), start=start)
 
 
 def test_solution_passes(solved):

@@ -11,10 +11,10 @@ from kit import KIT_ROOT, chapters, transcripts
 from kit.transcripts import Bindings, compare, parse
 
 
-# A chapter whose start takes a minute to build (a pipeline run, the colleague's training) can be
-# replayed by its check tests, on a copy of the start they build anyway, if none of them writes to
-# the start's origin or DVC remote (chapter 07's solution pushes to both: it builds its own).
-REPLAYED_BY_CHECK_TESTS = {"06": "tests/test_checks_chapter06.py"}
+# A chapter whose start takes a minute to build (a pipeline run, the colleague's training) is
+# replayed by its check tests, on a copy of the start they build anyway, before any of them writes
+# to the start's origin or DVC remote (the replay copies the workspace and its origin, not the remote).
+REPLAYED_BY_CHECK_TESTS = {"06": "tests/test_checks_chapter06.py", "07": "tests/test_checks_chapter07.py"}
 
 
 def assert_text_is_what_really_happens(chapter, start=None):

@@ -150,25 +150,6 @@ def test_draft_chapters_are_not_offered(tmp_path):
     assert refused.returncode != 0 and "pas encore disponible" in refused.stderr
 
 
-@pytest.mark.parametrize("chapter", ["03"])
-def test_next_start_is_this_chapter_solved(tmp_path, chapter):
-    """Chained start states: the start of chapter N+1 passes chapter N's checks.
-
-    (Chapters 02 and 04: the next start is the solution, committed, with no
-    step of the next chapter; tests/test_checks_chapter02.py and 04 judge the
-    solution. Chapter 05: its transcript applies the solution's files and ends
-    with a passing `make check-chapter05`. Not chapter 06: its last step,
-    re-running the experiment, leaves nothing in git, so the start of chapter
-    07 does not carry it.)"""
-    from tests.conftest import judge
-
-    following = f"{int(chapter) + 1:02d}"
-    path = workspace.build(following, tmp_path / "ws")
-    verdict = judge(path, chapter)
-    assert verdict.returncode == 0, verdict.output
-    assert git(path, "describe", "--tags", "--exact-match") == f"chapter{following}"
-
-
 def test_a_carry_on_that_fails_can_be_tried_again(tiny, monkeypatch):
     """Camille cannot make her change: the error says why, and the chapter is not marked started."""
     chapter = chapters.Chapter(number="06", folder=tiny.path, title="t", after_start=[
