@@ -10,7 +10,7 @@ import pytest
 
 from checks.messages import CheckFailed
 from checks.pipeline import EXPERIMENT_REF, experiment_refs, recorded_outputs, show_experiments
-from kit import workspace as workspaces
+from kit import state
 from kit.shell import run
 
 NAME = "my-better-exp"
@@ -81,7 +81,7 @@ def test_experiment_reproduced(experiments, colleague):
 def test_own_experiments_kept(sandbox, workspace):
     """vos propres expériences sont toujours là"""
     present = {sha for _, sha, _ in experiment_refs(sandbox)}
-    made_at_start = {sha: ref for sha, ref in workspaces.kit_experiments(workspace).items()
+    made_at_start = {sha: ref for sha, ref in state.start_experiments(workspace).items()
                      if pipeline_experiment(ref)}
     lost = sorted((ref, sha) for sha, ref in made_at_start.items() if sha not in present)
     if lost:

@@ -3,3 +3,7 @@
 from pathlib import Path
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class KitError(Exception):
+    """A refusal or an error that the learner reads: a French message, printed without a traceback."""

@@ -1,13 +1,20 @@
 """Command line of the kit: `python -m kit COMMAND ...` (the Makefile calls it)."""
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, continuation, grading, hints, notebook, progress, transcripts, workspace
+from kit import KIT_ROOT, KitError, chapters
 from kit.system_messages import START
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
+
+
+def kit(name):
+    """The kit module `name`, imported when a command runs it: `check`, which every verdict runs,
+    then never pays the second it takes to import nbformat (for the notebook tools)."""
+    return importlib.import_module(f"kit.{name}")
 
 
 def published_chapter(number):
@@ -22,23 +29,24 @@ def published_chapter(number):
 
 def cmd_start(args):
     chapter = published_chapter(args.chapter)
-    done = continuation.start(chapter.number, args.workspace, force=args.force)
+    done = kit("continuation").start(chapter.number, args.workspace, force=args.force)
     print(START[done].format(workspace=args.workspace.resolve(), tag=chapter.tag, chapter=chapter.number))
     print(START["next"].format(folder=chapter.name, chapter=chapter.number))
 
 
 def cmd_solve(args):
     chapter = published_chapter(args.chapter)
-    path = workspace.solve(chapter.number, args.workspace, force=args.force)
+    path = kit("workspace").solve(chapter.number, args.workspace, force=args.force)
     print(f"Solution du chapitre {chapter.number} appliquée dans {path}.")
 
 
 def cmd_check(args):
     chapter = published_chapter(args.chapter)
-    sys.exit(checker.check(chapter, Path(args.workspace), report=args.report))
+    sys.exit(kit("checker").check(chapter, Path(args.workspace), report=args.report))
 
 
 def cmd_get_data(args):
+    workspace = kit("workspace")
     workspace.get_data(args.workspace, args.version)
     extra = " et base.h5" if args.version == "1" else ""
     print(f"Données version {args.version} ({2 * workspace.DATASETS['v' + args.version]} images){extra} "
@@ -46,6 +54,7 @@ def cmd_get_data(args):
 
 
 def cmd_run_notebook(args):
+    notebook = kit("notebook")
     path = Path(args.workspace) / notebook.NOTEBOOK
     if not path.exists():
         sys.exit(f"Erreur : {path} n'existe pas.")
@@ -59,31 +68,31 @@ def cmd_run_notebook(args):
 
 
 def cmd_remote_url(args):
-    print(workspace.default_remote(args.workspace))
+    print(kit("workspace").default_remote(args.workspace))
 
 
 def cmd_status(args):
-    sys.exit(progress.status(args.workspace))
+    sys.exit(kit("progress").status(args.workspace))
 
 
 def cmd_watch(args):
-    sys.exit(progress.watch(published_chapter(args.chapter), args.workspace))
+    sys.exit(kit("progress").watch(published_chapter(args.chapter), args.workspace))
 
 
 def cmd_grade(args):
-    sys.exit(grading.grade(published_chapter(args.chapter), args.submissions, args.out, args.jobs))
+    sys.exit(kit("grading").grade(published_chapter(args.chapter), args.submissions, args.out, args.jobs))
 
 
 def cmd_hint(args):
-    hints.show(published_chapter(args.chapter), args.workspace, args.number)
+    kit("hints").show(published_chapter(args.chapter), args.workspace, args.number)
 
 
 def cmd_check_solutions(args):
-    sys.exit(checker.check_solutions([published_chapter(n) for n in args.chapters] or chapters.published()))
+    sys.exit(kit("solutions").check_all([published_chapter(n) for n in args.chapters] or chapters.published()))
 
 
 def cmd_transcripts(args):
-    sys.exit(transcripts.main(args.chapters))
+    sys.exit(kit("transcripts").main(args.chapters))
 
 
 CHAPTER = (("chapter",), {})
@@ -118,7 +127,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         args.func(args)
-    except (workspace.WorkspaceError, RuntimeError) as error:
+    except (KitError, RuntimeError) as error:
         sys.exit(f"Erreur : {error}")
 
 

@@ -27,3 +27,15 @@ def save(workspace, name, data):
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return True
+
+
+# Experiments of the start state (made by the kit, or the learner's own when the kit carried on
+# their project): `commit ref` lines, written by kit/workspace.py, read by chapter 06's checks.
+START_EXPERIMENTS = Path(".git") / "kit-start-experiments"
+
+
+def start_experiments(workspace):
+    """{commit: ref} of the experiments that were there when the chapter started."""
+    record = Path(workspace) / START_EXPERIMENTS
+    lines = record.read_text().splitlines() if record.exists() else []
+    return dict(line.split(maxsplit=1) if " " in line else (line, "") for line in lines if line.strip())

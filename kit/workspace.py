@@ -14,7 +14,7 @@ import shutil
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, colleague, notebook, state
+from kit import KIT_ROOT, KitError, chapters, colleague, notebook, state
 from kit.shell import git, run, sh
 from kit.system_messages import START
 
@@ -24,7 +24,6 @@ DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")
 # The data and the base model are never committed to git: untracked in
 # chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
 NOT_IN_GIT = ("data", "base.h5")
-KIT_REFS = "kit-start-experiments"  # in .git/: experiments of the start state (made by the kit, or the learner's)
 
 
 def not_in_git(workspace):
@@ -33,7 +32,7 @@ def not_in_git(workspace):
             if (Path(workspace) / name).exists() and not run(["git", "check-ignore", "-q", name], cwd=workspace).ok]
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(KitError):
     """A refusal, with a French message for the learner."""
 
 
@@ -73,16 +72,9 @@ def learner_work(workspace):
     return None
 
 
-def kit_experiments(workspace):
-    """{commit: ref} of the experiments the kit itself made while building the start."""
-    record = Path(workspace) / ".git" / KIT_REFS
-    lines = record.read_text().splitlines() if record.exists() else []
-    return dict(line.split(maxsplit=1) if " " in line else (line, "") for line in lines if line.strip())
-
-
 def kit_refs(workspace):
     """Commits of the experiments the kit itself made while building the start."""
-    return set(kit_experiments(workspace))
+    return set(state.start_experiments(workspace))
 
 
 def origin_experiments(workspace):
@@ -94,7 +86,7 @@ def origin_experiments(workspace):
 def record_kit_refs(workspace):
     """Write `commit ref` for each experiment of the start (to tell them from the learner's, and restore them)."""
     refs = git(workspace, "for-each-ref", "--format=%(objectname) %(refname)", "refs/exps", check=False)
-    (Path(workspace) / ".git" / KIT_REFS).write_text(refs + "\n" if refs else "")
+    (Path(workspace) / state.START_EXPERIMENTS).write_text(refs + "\n" if refs else "")
 
 
 def prepare_target(workspace, force=False):
