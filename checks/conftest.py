@@ -1,10 +1,9 @@
 """Fixtures shared by every chapter's checks.
 
-The workspace comes from DVC_CHECK_WORKSPACE (set by `python -m kit check`).
-Checks never touch it: they work on `sandbox`, a throwaway copy.
+The workspace comes from the --check-workspace option that `python -m kit check`
+gives this pytest run. Checks never touch it: they work on `sandbox`, a throwaway copy.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,16 @@ from checks import pipeline
 from checks.messages import CheckFailed
 
 
+def pytest_addoption(parser):
+    parser.addoption("--check-workspace", default="workspace", help="the learner's workspace to judge")
+    parser.addoption("--check-chapter", default="NN", help="the chapter judged (for messages)")
+
+
 @pytest.fixture(scope="session")
-def workspace():
-    path = Path(os.environ["DVC_CHECK_WORKSPACE"])
+def workspace(pytestconfig):
+    path = Path(pytestconfig.getoption("check_workspace"))
     if not (path / ".git").is_dir():
-        raise CheckFailed("no_workspace", workspace=path, chapter=os.environ.get("DVC_CHECK_CHAPTER", "NN"))
+        raise CheckFailed("no_workspace", workspace=path, chapter=pytestconfig.getoption("check_chapter"))
     return path
 
 

@@ -5,8 +5,8 @@ import pytest
 
 from checks.messages import CheckFailed
 from kit import notebook as notebooks
+from kit.course import DATASETS
 from kit.shell import run, tracked
-from kit.workspace import DATASETS
 
 GENERATED = {"subset": "subset/train/cat/cat.0.jpg", "preprocessed": "preprocessed/train_features.npy",
              "model.h5": "model.h5"}

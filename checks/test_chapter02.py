@@ -8,8 +8,8 @@ import pytest
 
 from checks.messages import CheckFailed
 from checks.pipeline import yaml_at
+from kit.course import DATASETS
 from kit.shell import git, run, tracked
-from kit.workspace import DATASETS
 
 VERSIONS = {"chapter02-v1": 2 * DATASETS["v1"], "chapter02-v2": 2 * DATASETS["v2"]}
 TRACKED = ("data", "base.h5")

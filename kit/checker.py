@@ -8,8 +8,8 @@ import pytest
 
 from checks.report import ReportPlugin
 
-PYTEST_ARGS = ["-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:warnings", "--tb=no", "-o",
-               "console_output_style=classic"]
+# Only the report plugin writes: pytest's own terminal lines are off.
+PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:warnings"]
 
 
 def check(chapter, workspace, report=None, stream=None):
@@ -17,19 +17,19 @@ def check(chapter, workspace, report=None, stream=None):
     workspace = Path(workspace).resolve()
     if stream is None:
         # Our own copy of stdout: pytest captures file descriptor 1 while checks run.
-        with os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8") as own:
+        own = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+        try:
             return check(chapter, workspace, report, own)
+        finally:
+            try:
+                own.close()
+            except BrokenPipeError:  # e.g. piped into `head`, which has stopped reading
+                pass
     plugin = ReportPlugin(stream, chapter)
     plugin.write(f"Chapitre {chapter.number} : {chapter.title}  (espace de travail : {workspace})")
-    os.environ["DVC_CHECK_WORKSPACE"] = str(workspace)
-    os.environ["DVC_CHECK_CHAPTER"] = chapter.number
-    with open(os.devnull, "w") as devnull:
-        saved = sys.stdout
-        sys.stdout = devnull  # pytest's own terminal lines; ours go to `stream`
-        try:
-            pytest.main([str(chapter.checks_path), *PYTEST_ARGS], plugins=[plugin])
-        finally:
-            sys.stdout = saved
+    # The workspace reaches the checks as options of this one pytest run (checks/conftest.py).
+    pytest.main([str(chapter.checks_path), *PYTEST_ARGS, f"--check-workspace={workspace}",
+                 f"--check-chapter={chapter.number}"], plugins=[plugin])
     plugin.summary()
     if report:
         plugin.save(Path(report))

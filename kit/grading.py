@@ -23,6 +23,7 @@ from pathlib import Path
 
 import jinja2
 
+from checks.pipeline import copy_project
 from kit import KIT_ROOT
 from kit.shell import kit_env, run
 
@@ -63,8 +64,6 @@ def submissions(folder):
 def materialise(entry, target):
     """A throwaway working copy of one submission in `target`, or raise ValueError with a French reason."""
     if entry.is_dir() and (entry / ".git").exists():
-        from checks.pipeline import copy_project
-
         copy_project(entry, target)
     elif entry.suffix in (".bundle", ".git"):
         cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=entry.parent, timeout=300)

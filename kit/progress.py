@@ -9,13 +9,14 @@ code and the chapter's manifest). Nothing changed, nothing re-run.
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, checker, state
-from kit.shell import git
+from kit import KIT_ROOT, chapters, state
+from kit.shell import git, kit_env
 
 CHECKS = KIT_ROOT / "checks"
 SKIPPED = {".git", ".dvc/tmp", ".dvc/cache"}  # git and DVC bookkeeping, summed up by the git state below
@@ -56,15 +57,27 @@ def verdict(chapter, workspace, print_checks=False):
     cache = state.load(workspace, "verdicts")
     if not print_checks and cache.get(key, {}).get("fingerprint") == current:
         return cache[key]
-    with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w", encoding="utf-8") as devnull:
+    with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        checker.check(chapter, workspace, report=report, stream=sys.stdout if print_checks else devnull)
-        data = json.loads(report.read_text(encoding="utf-8"))
+        judge(chapter, workspace, report, show=print_checks)
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # the checker itself could not run: nothing to cache
+            return {"passed": False, "failures": ["la vérification n'a pas pu s'exécuter (make check-chapter"
+                                                  f"{chapter.number} dit pourquoi)"]}
     result = {"fingerprint": current, "passed": data["passed"],
               "failures": [c["title"] for c in data["checks"] if c["status"] == "failed"]}
     cache[key] = result
     state.save(workspace, "verdicts", cache)
     return result
+
+
+def judge(chapter, workspace, report, show=False):
+    """Run a chapter's checks in their own process, as `make check-chapterNN` does; JSON report to `report`."""
+    sys.stdout.flush()  # what we printed comes before what the checks print
+    subprocess.run([sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(workspace),
+                    "--report", str(report)], cwd=KIT_ROOT, env=kit_env(), check=False,
+                   stdout=None if show else subprocess.DEVNULL, stderr=None if show else subprocess.DEVNULL)
 
 
 def started(workspace):

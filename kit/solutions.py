@@ -1,9 +1,18 @@
 """`make check-solutions`: each chapter's untouched exercise fails its checks, its solution passes them."""
 
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from kit import checker, workspace as workspaces
+from kit import KIT_ROOT, workspace as workspaces
+from kit.shell import kit_env
+
+
+def check(chapter, workspace):
+    """`make check-chapterNN` on `workspace`, in its own process (one pytest run each); its exit code."""
+    return subprocess.run([sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(workspace)],
+                          cwd=KIT_ROOT, env=kit_env(), check=False).returncode
 
 
 def check_all(chapters):
@@ -14,11 +23,11 @@ def check_all(chapters):
             ws = Path(tmp) / "workspace"
             workspaces.build(chapter.number, ws)
             print(f"\n== Chapitre {chapter.number} : l'exercice non modifié doit échouer")
-            if checker.check(chapter, ws) == 0:
+            if check(chapter, ws) == 0:
                 failures.append(f"{chapter.number}: the untouched exercise passes its checks")
             workspaces.solve(chapter.number, ws)
             print(f"\n== Chapitre {chapter.number} : la solution doit réussir")
-            if checker.check(chapter, ws) != 0:
+            if check(chapter, ws) != 0:
                 failures.append(f"{chapter.number}: the solution fails its checks")
     print()
     for failure in failures:

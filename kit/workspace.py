@@ -15,15 +15,11 @@ import time
 from pathlib import Path
 
 from kit import KIT_ROOT, KitError, chapters, colleague, notebook, state
+from kit.course import DATASETS, DEFAULT_IDENTITY, NOT_IN_GIT
 from kit.shell import git, run, sh
 from kit.system_messages import START
 
 IMAGES = KIT_ROOT / "data" / "images"
-DATASETS = {"v1": 250, "v2": 500}  # images per class
-DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")
-# The data and the base model are never committed to git: untracked in
-# chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
-NOT_IN_GIT = ("data", "base.h5")
 
 
 def not_in_git(workspace):

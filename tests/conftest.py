@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit import KIT_ROOT
+from checks.pipeline import copy_project
+from kit import KIT_ROOT, workspace
 from kit.shell import kit_env, run, sh
 
 TINY_SCRIPTS = Path(__file__).parent / "tiny"
@@ -98,15 +99,11 @@ def judge(path, chapter, env=None):
 
 def started(chapter, path, solved=False):
     """A workspace at the start of `chapter` (solved if asked), built by the kit."""
-    from kit import workspace
-
     (workspace.solve if solved else workspace.build)(chapter, path)
     return Path(path)
 
 
 def copy_workspace(source, target):
-    from checks.pipeline import copy_project
-
     return copy_project(source, target)
 
 

@@ -36,8 +36,7 @@ def titles():
     found = {}
     for chapter in chapters.published():
         proc = subprocess.run([sys.executable, "-c", COLLECT, str(chapter.checks_path)], cwd=KIT_ROOT,
-                              capture_output=True, text=True, timeout=120, env={"DVC_CHECK_WORKSPACE": "/nonexistent",
-                                                                               "PATH": "/usr/bin:/bin"})
+                              capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
         line = next(line for line in proc.stdout.splitlines() if line.startswith("TITLES="))
         found[chapter.number] = json.loads(line.removeprefix("TITLES="))
     return found

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from kit import KIT_ROOT
-from kit.workspace import DATASETS
+from kit.course import DATASETS
 
 IMAGES = KIT_ROOT / "data" / "images"
 

@@ -12,15 +12,14 @@ from kit.shell import git
 
 @pytest.fixture
 def counted(tiny, tmp_path, monkeypatch):
-    """The tiny project, with checker.check replaced by a counter (the real checks are tested elsewhere)."""
+    """The tiny project, with the checks' run replaced by a counter (the real checks are tested elsewhere)."""
     calls = []
 
-    def fake_check(chapter, workspace, report=None, stream=None):
+    def fake_judge(chapter, workspace, report, show=False):
         calls.append(chapter.number)
         report.write_text('{"passed": false, "checks": [{"title": "t", "status": "failed"}]}', encoding="utf-8")
-        return 1
 
-    monkeypatch.setattr(progress.checker, "check", fake_check)
+    monkeypatch.setattr(progress, "judge", fake_judge)
     return tiny, calls
 
 
@@ -77,14 +76,13 @@ def test_status_shows_the_next_chapter_not_started(tiny, monkeypatch, capsys):
     """Chapter 05 passed, 06 not begun: 06 is "pas commencé", and next comes make start-chapter06."""
     judged = []
 
-    def fake_check(chapter, workspace, report=None, stream=None):
+    def fake_judge(chapter, workspace, report, show=False):
         judged.append(chapter.number)
         passed = chapter.number == "05"
         report.write_text('{"passed": %s, "checks": [{"title": "t", "status": "%s"}]}'
                           % (str(passed).lower(), "passed" if passed else "failed"), encoding="utf-8")
-        return 0 if passed else 1
 
-    monkeypatch.setattr(progress.checker, "check", fake_check)
+    monkeypatch.setattr(progress, "judge", fake_judge)
     assert progress.status(tiny.path) == 0
     out = capsys.readouterr().out
     assert judged == ["05", "06"]
@@ -121,3 +119,19 @@ def test_watch_reruns_on_change(counted):
     tiny.write("train.py", "# edited\n")
     thread.join(timeout=10)
     assert not thread.is_alive() and calls == ["05", "05"]
+
+
+def test_a_checker_that_cannot_run_is_said_and_not_cached(tiny, monkeypatch):
+    calls = []
+    monkeypatch.setattr(progress, "judge", lambda *args, **kwargs: calls.append(1))  # writes no report
+    chapter = chapters.get("05")
+    for _ in range(2):
+        result = progress.verdict(chapter, tiny.path)
+        assert not result["passed"] and "make check-chapter05" in result["failures"][0]
+    assert len(calls) == 2
+
+
+def test_verdicts_come_from_the_real_checker_in_its_own_process(tiny):
+    """No stand-in: `make status`'s verdict is the checker's own, run as `make check-chapter05` runs it."""
+    result = progress.verdict(chapters.get("05"), tiny.path)
+    assert not result["passed"] and result["failures"][0].startswith("dvc.yaml existe")
