@@ -6,14 +6,10 @@ that helps and a doc link; a failure in a shared step is reported once, and
 the checks that needed it are marked as not checked.
 """
 
-import json
-
 import pytest
 
 from checks.messages import MESSAGES, CheckFailed
-
-PASSED, FAILED, NOT_CHECKED = "passed", "failed", "not_checked"
-SYMBOLS = {PASSED: "✔", FAILED: "✘", NOT_CHECKED: "·"}
+from checks.result import FAILED, NOT_CHECKED, PASSED, ChapterResult, CheckResult, hint_line
 
 
 def check_title(item):
@@ -30,7 +26,7 @@ class ReportPlugin:
     def __init__(self, stream, chapter):
         self.stream = stream
         self.chapter = chapter
-        self.results = []
+        self.result = ChapterResult(chapter.number)
         self.reported = set()  # ids of shared failures already shown
 
     def write(self, text=""):
@@ -68,31 +64,24 @@ class ReportPlugin:
             text = MESSAGES[key].text.format(problem=str(problem)[:300])
         if error is not None:
             self.reported.add(id(error))
-        self.results.append({"id": report.check_id, "title": report.check_title, "status": status,
-                             "key": key, "message": text})
-        self.write(f"  {SYMBOLS[status]} {report.check_title}")
-        if status == FAILED:
-            for line in text.splitlines():
+        check = CheckResult(report.check_id, report.check_title, status, key, text,
+                            hint=self.chapter.hint_for(key) if status == FAILED else None,
+                            doc=MESSAGES[key].doc if status == FAILED else None, seconds=round(report.duration, 3))
+        self.result.checks.append(check)
+        self.write(f"  {check.symbol} {check.title}")
+        if check.status == FAILED:
+            for line in check.message.splitlines():
                 self.write(f"      {line}")
-            hint = self.chapter.hint_for(key)
-            if hint:
-                self.write(f"      Indice : make hint-chapter{self.chapter.number} N={hint}")
-            if MESSAGES[key].doc:
-                self.write(f"      Doc : {MESSAGES[key].doc}")
-
-    @property
-    def passed(self):
-        return bool(self.results) and all(r["status"] == PASSED for r in self.results)
+            if check.hint:
+                self.write(f"      {hint_line(self.chapter.number, check.hint)}")
+            if check.doc:
+                self.write(f"      Doc : {check.doc}")
 
     def summary(self):
-        count = sum(r["status"] == PASSED for r in self.results)
+        count = self.result.score
         self.write()
-        if self.passed:
+        if self.result.passed:
             self.write(f"Bravo ! Les {count} vérifications du chapitre {self.chapter.number} sont réussies.")
         else:
-            self.write(f"{count}/{len(self.results)} vérifications réussies. Corrigez la première en échec, puis relancez "
+            self.write(f"{count}/{len(self.result.checks)} vérifications réussies. Corrigez la première en échec, puis relancez "
                        f"make check-chapter{self.chapter.number}.")
-
-    def save(self, path):
-        path.write_text(json.dumps({"chapter": self.chapter.number, "passed": self.passed,
-                                    "checks": self.results}, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -42,7 +42,8 @@ def cmd_solve(args):
 
 def cmd_check(args):
     chapter = published_chapter(args.chapter)
-    sys.exit(kit("checker").check(chapter, Path(args.workspace), report=args.report))
+    result = kit("checker").check(chapter, Path(args.workspace), report=args.report)
+    sys.exit(0 if result.passed else 1)
 
 
 def cmd_get_data(args):

@@ -9,6 +9,8 @@ A manifest says everything the tools need to know about a chapter:
     text = "..."
     helps = ["message_key"]       # the check messages (checks/messages.py) it helps with
     draft = true                  # history only: no text or checks published yet
+    metric = {file = "metrics.json", key = "test_accuracy", label = "Exactitude de votre modèle"}
+                                  # the number `make grade` shows for each learner (a key of a JSON file)
 
     [[start]]                     # steps that prepare the chapter's start (rare)
     notebook = "cats-or-dogs.ipynb"   # write the generated notebook
@@ -65,6 +67,7 @@ class Chapter:
     start: list = field(default_factory=list)
     after_start: list = field(default_factory=list)
     solution: list = field(default_factory=list)
+    metric: dict | None = None
 
     @property
     def name(self):
@@ -90,7 +93,7 @@ class UnknownChapter(Exception):
     pass
 
 
-MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "after_start", "solution"}
+MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "after_start", "solution", "metric"}
 
 
 def _load(folder):

@@ -13,7 +13,7 @@ PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:warnings
 
 
 def check(chapter, workspace, report=None, stream=None):
-    """Judge `workspace` against `chapter`'s checks; return the exit code (0: all passed)."""
+    """Judge `workspace` against `chapter`'s checks, printing each; return the ChapterResult (saved to `report`)."""
     workspace = Path(workspace).resolve()
     if stream is None:
         # Our own copy of stdout: pytest captures file descriptor 1 while checks run.
@@ -32,5 +32,5 @@ def check(chapter, workspace, report=None, stream=None):
                  f"--check-chapter={chapter.number}"], plugins=[plugin])
     plugin.summary()
     if report:
-        plugin.save(Path(report))
-    return 0 if plugin.passed else 1
+        plugin.result.save(report)
+    return plugin.result

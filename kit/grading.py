@@ -24,30 +24,30 @@ from pathlib import Path
 import jinja2
 
 from checks.pipeline import copy_project
+from checks.result import FAILED, NOT_CHECKED, PASSED, SYMBOLS, ChapterResult, hint_line
 from kit import KIT_ROOT
 from kit.shell import kit_env, run
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
 MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space per submission
-SYMBOL = {"passed": "✔", "failed": "✘", "not_checked": "·"}
 TEMPLATES = KIT_ROOT / "kit" / "templates"
 
 
 @dataclass
 class Grade:
     learner: str
-    checks: list = field(default_factory=list)  # as in the checker's JSON report
+    checks: list = field(default_factory=list)  # of CheckResult (checks/result.py)
     problem: str | None = None  # the submission could not be judged at all
-    accuracy: float | None = None
+    metric: float | None = None  # the value of the chapter's graded metric (chapter.toml `metric`), if any
     seconds: float = 0.0
 
     @property
     def passed(self):
-        return self.problem is None and bool(self.checks) and all(c["status"] == "passed" for c in self.checks)
+        return self.problem is None and bool(self.checks) and all(c.status == PASSED for c in self.checks)
 
     @property
     def score(self):
-        return sum(c["status"] == "passed" for c in self.checks)
+        return sum(c.status == PASSED for c in self.checks)
 
 
 def submissions(folder):
@@ -113,18 +113,23 @@ def grade_one(chapter, learner, entry):
                 raise ValueError(f"vérification arrêtée après {TIME_LIMIT} s (limite de temps)") from None
             if not report.exists():
                 raise ValueError(f"le vérificateur s'est arrêté (code {proc.returncode} : mémoire dépassée ?)")
-            grade.checks = json.loads(report.read_text(encoding="utf-8"))["checks"]
-            metrics = copy / "metrics.json"
-            if metrics.is_file():
-                try:
-                    value = json.loads(metrics.read_text(encoding="utf-8")).get("test_accuracy")
-                    grade.accuracy = float(value) if isinstance(value, (int, float)) else None
-                except (ValueError, AttributeError):
-                    pass
+            grade.checks = ChapterResult.load(report).checks
+            grade.metric = metric_value(chapter, copy)
         except ValueError as error:
             grade.problem = str(error)
     grade.seconds = time.perf_counter() - start
     return grade
+
+
+def metric_value(chapter, project):
+    """The number the chapter's manifest names as its graded metric (a key of a JSON file), or None."""
+    if not chapter.metric:
+        return None
+    try:
+        value = json.loads((project / chapter.metric["file"]).read_text(encoding="utf-8")).get(chapter.metric["key"])
+    except (OSError, ValueError, AttributeError):
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def grade_all(chapter, folder, jobs=None):
@@ -139,7 +144,7 @@ def _titles(grades):
     titles = {}
     for grade in grades:
         for check in grade.checks:
-            titles.setdefault(check["id"], check["title"])
+            titles.setdefault(check.id, check.title)
     return titles
 
 
@@ -150,14 +155,13 @@ def feedback(chapter, grade):
     else:
         lines += [f"{grade.score}/{len(grade.checks)} vérifications réussies.", ""]
         for check in grade.checks:
-            lines.append(f"- {SYMBOL[check['status']]} {check['title']}")
-            if check["status"] == "failed":
-                hint = chapter.hint_for(check["key"])
-                lines += [f"  - {line}" for line in check["message"].splitlines()]
-                if hint:
-                    lines.append(f"  - Indice : make hint-chapter{chapter.number} N={hint}")
-        if grade.accuracy is not None:
-            lines += ["", f"Exactitude de votre modèle (test_accuracy) : {grade.accuracy:.3f}"]
+            lines.append(f"- {check.symbol} {check.title}")
+            if check.status == FAILED:
+                lines += [f"  - {line}" for line in check.message.splitlines()]
+                if check.hint:
+                    lines.append(f"  - {hint_line(chapter.number, check.hint)}")
+        if grade.metric is not None:
+            lines += ["", f"{chapter.metric['label']} ({chapter.metric['key']}) : {grade.metric:.3f}"]
     return "\n".join(lines) + "\n"
 
 
@@ -166,14 +170,15 @@ def markdown(chapter, grades):
     ids = list(titles)
     lines = [f"# Chapitre {chapter.number} : {chapter.title} — résultats de la classe", "",
              f"{sum(g.passed for g in grades)}/{len(grades)} apprenants ont tout réussi.", "",
-             "| Apprenant | Score | test_accuracy | " + " | ".join(f"C{i + 1}" for i in range(len(ids))) + " |",
-             "|---|---|---|" + "---|" * len(ids)]
+             "| Apprenant | Score | " + (f"{chapter.metric['key']} | " if chapter.metric else "")
+             + " | ".join(f"C{i + 1}" for i in range(len(ids))) + " |",
+             "|---|---|" + ("---|" if chapter.metric else "") + "---|" * len(ids)]
     for grade in grades:
-        status = {c["id"]: c["status"] for c in grade.checks}
+        status = {c.id: c.status for c in grade.checks}
         score = "non vérifié" if grade.problem else f"{grade.score}/{len(grade.checks)}"
-        accuracy = f"{grade.accuracy:.3f}" if grade.accuracy is not None else "-"
-        lines.append(f"| {grade.learner} | {score} | {accuracy} | "
-                     + " | ".join(SYMBOL.get(status.get(i), "?") for i in ids) + " |")
+        metric = (f"{grade.metric:.3f} | " if grade.metric is not None else "- | ") if chapter.metric else ""
+        lines.append(f"| {grade.learner} | {score} | {metric}"
+                     + " | ".join(SYMBOLS.get(status.get(i), "?") for i in ids) + " |")
     lines += ["", "Vérifications :", ""] + [f"- C{i + 1} : {titles[check_id]}" for i, check_id in enumerate(ids)]
     problems = [g for g in grades if g.problem]
     if problems:
@@ -185,10 +190,10 @@ def html_report(chapter, grades):
     """The class report as a web page (kit/templates/report.html)."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
-    rows = [(grade, {check["id"]: check for check in grade.checks},
-             [check for check in grade.checks if check["status"] == "failed"]) for grade in grades]
+    rows = [(grade, {check.id: check for check in grade.checks},
+             [check for check in grade.checks if check.status == FAILED]) for grade in grades]
     return environment.get_template("report.html").render(chapter=chapter, grades=grades, rows=rows,
-                                                           titles=_titles(grades), symbol=SYMBOL)
+                                                           titles=_titles(grades), symbol=SYMBOLS)
 
 
 def junit(chapter, grades):
@@ -201,14 +206,14 @@ def junit(chapter, grades):
             ET.SubElement(case, "error", message=grade.problem)
             suite.set("errors", "1")
             continue
-        suite.set("failures", str(sum(c["status"] == "failed" for c in grade.checks)))
-        suite.set("skipped", str(sum(c["status"] == "not_checked" for c in grade.checks)))
+        suite.set("failures", str(sum(c.status == FAILED for c in grade.checks)))
+        suite.set("skipped", str(sum(c.status == NOT_CHECKED for c in grade.checks)))
         for check in grade.checks:
-            case = ET.SubElement(suite, "testcase", classname=grade.learner, name=check["title"])
-            if check["status"] == "failed":
-                ET.SubElement(case, "failure", message=check["message"] or "")
-            elif check["status"] == "not_checked":
-                ET.SubElement(case, "skipped", message=check["message"] or "")
+            case = ET.SubElement(suite, "testcase", classname=grade.learner, name=check.title)
+            if check.status == FAILED:
+                ET.SubElement(case, "failure", message=check.message or "")
+            elif check.status == NOT_CHECKED:
+                ET.SubElement(case, "skipped", message=check.message or "")
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
 
 

@@ -7,7 +7,6 @@ code and the chapter's manifest). Nothing changed, nothing re-run.
 """
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from checks.result import ChapterResult
 from kit import KIT_ROOT, chapters, state
 from kit.shell import git, kit_env
 
@@ -61,12 +61,11 @@ def verdict(chapter, workspace, print_checks=False):
         report = Path(tmp) / "report.json"
         judge(chapter, workspace, report, show=print_checks)
         try:
-            data = json.loads(report.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # the checker itself could not run: nothing to cache
+            judged = ChapterResult.load(report)
+        except ValueError:  # the checker itself could not run: nothing to cache
             return {"passed": False, "failures": ["la vérification n'a pas pu s'exécuter (make check-chapter"
                                                   f"{chapter.number} dit pourquoi)"]}
-    result = {"fingerprint": current, "passed": data["passed"],
-              "failures": [c["title"] for c in data["checks"] if c["status"] == "failed"]}
+    result = {"fingerprint": current, "passed": judged.passed, "failures": [c.title for c in judged.failures]}
     cache[key] = result
     state.save(workspace, "verdicts", cache)
     return result

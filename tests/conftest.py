@@ -6,7 +6,6 @@ the same paths as the real ones without TensorFlow, so a check runs in
 seconds. Tests break or fix it, then judge it with `python -m kit check`.
 """
 
-import json
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 import yaml
 
 from checks.pipeline import copy_project
+from checks.result import FAILED, ChapterResult
 from kit import KIT_ROOT, workspace
 from kit.shell import kit_env, run, sh
 
@@ -50,18 +50,18 @@ def pytest_collection_modifyitems(items):
 
 
 class Verdict:
-    """What `python -m kit check` said: exit code, printed text, JSON report."""
+    """What `python -m kit check` said: exit code, printed text, and its result ({check id: CheckResult})."""
 
-    def __init__(self, returncode, output, report):
+    def __init__(self, returncode, output, result):
         self.returncode = returncode
         self.output = output
-        self.checks = {check["id"]: check for check in report["checks"]} if report else {}
+        self.checks = {check.id: check for check in result.checks} if result else {}
 
     def status(self, check_id):
-        return self.checks[check_id]["status"]
+        return self.checks[check_id].status
 
     def failed(self):
-        return {check_id: check["key"] for check_id, check in self.checks.items() if check["status"] == "failed"}
+        return {check_id: check.key for check_id, check in self.checks.items() if check.status == FAILED}
 
 
 class TinyProject:
@@ -93,8 +93,7 @@ def judge(path, chapter, env=None):
         cwd=KIT_ROOT, env=kit_env(env), capture_output=True, text=True, timeout=900,
     )
     output = proc.stdout + proc.stderr
-    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
-    return Verdict(proc.returncode, output, data)
+    return Verdict(proc.returncode, output, ChapterResult.load(report) if report.exists() else None)
 
 
 def started(chapter, path, solved=False):

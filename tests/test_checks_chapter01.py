@@ -55,7 +55,7 @@ def test_notebook_run_before_getting_the_data(tmp_path):
     workspace.get_data(path, 1)
     verdict = judge(path, "01")
     assert verdict.failed()["test_notebook_ran"] == "notebook_error"
-    assert "FileNotFoundError" in verdict.checks["test_notebook_ran"]["message"]
+    assert "FileNotFoundError" in verdict.checks["test_notebook_ran"].message
 
 
 def test_notebook_deleted(variant):

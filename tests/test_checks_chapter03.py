@@ -46,7 +46,7 @@ def test_tagged_version_not_pushed(start, tmp_path):
     sh(start, f"dvc remote add -d default {tmp_path / 'remote'} && dvc push -q && git commit -qam remote")
     verdict = judge(start, "03")
     assert verdict.failed() == {"test_tagged_versions_can_be_pulled": "tag_version_not_pushed"}, verdict.output
-    message = verdict.checks["test_tagged_versions_can_be_pulled"]["message"]
+    message = verdict.checks["test_tagged_versions_can_be_pulled"].message
     command = "git checkout chapter02-v1 -- data.dvc && dvc push data.dvc && git checkout HEAD -- data.dvc"
     assert command in message
     sh(start, command)

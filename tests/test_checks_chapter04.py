@@ -37,7 +37,7 @@ def test_untouched_start_fails(start):
     """The scripts hold the notebook's cells as they are: the first stops on a name the preparation cell defined."""
     verdict = judge(start, "04")
     assert verdict.failed() == {"test_scripts_run_in_order": "script_not_standalone"}
-    assert "data_extraction.py" in verdict.checks["test_scripts_run_in_order"]["message"]
+    assert "data_extraction.py" in verdict.checks["test_scripts_run_in_order"].message
 
 
 def test_script_missing(variant):
@@ -49,7 +49,7 @@ def test_import_forgotten(variant):
     edit(variant, "train.py", "import numpy as np\n", "")
     verdict = judge(variant, "04")
     assert verdict.failed()["test_scripts_run_in_order"] == "script_not_standalone"
-    assert "le nom np n'est pas défini" in verdict.checks["test_scripts_run_in_order"]["message"]
+    assert "le nom np n'est pas défini" in verdict.checks["test_scripts_run_in_order"].message
 
 
 def test_wrong_split_and_no_print(variant):

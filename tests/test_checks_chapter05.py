@@ -151,7 +151,7 @@ def test_yaml_syntax_error_gives_the_line(tiny):
         """)
     verdict = tiny.check()
     assert verdict.failed()["test_dvc_yaml_loads"] == "yaml_syntax"
-    assert "ligne 4" in verdict.checks["test_dvc_yaml_loads"]["message"]
+    assert "ligne 4" in verdict.checks["test_dvc_yaml_loads"].message
 
 
 def test_schema_error_gives_the_line_and_key(tiny):
@@ -163,7 +163,7 @@ def test_schema_error_gives_the_line_and_key(tiny):
         """)
     verdict = tiny.check()
     assert verdict.failed()["test_dvc_yaml_loads"] == "yaml_schema"
-    message = verdict.checks["test_dvc_yaml_loads"]["message"]
+    message = verdict.checks["test_dvc_yaml_loads"].message
     assert "ligne 4" in message and "dep" in message
 
 
@@ -205,7 +205,7 @@ def test_misspelt_script_names_the_stage_and_both_files(tiny):
     spec = solution_spec()
     misspell_train(tiny, spec)
     tiny.write_pipeline(spec)
-    message = tiny.check().checks["test_one_stage_per_script"]["message"]
+    message = tiny.check().checks["test_one_stage_per_script"].message
     assert "« train »" in message and "trian.py" in message and "train.py ?" in message
 
 
@@ -268,7 +268,7 @@ def test_correct_submission_passes(tiny, name):
     verdict = tiny.check()
     assert verdict.failed() == {}, verdict.output
     assert verdict.returncode == 0
-    assert all(check["status"] == "passed" for check in verdict.checks.values())
+    assert all(check.status == "passed" for check in verdict.checks.values())
 
 
 def snapshot(path):

@@ -38,7 +38,7 @@ def test_own_experiment_removed(variant):
     sh(variant, "dvc exp remove -q mon-essai")
     verdict = judge(variant, "06")
     assert verdict.failed() == {"test_own_experiments_kept": "own_experiment_lost"}
-    message = verdict.checks["test_own_experiments_kept"]["message"]
+    message = verdict.checks["test_own_experiments_kept"].message
     assert "(mon-essai)" in message and "dvc exp gc" not in message
     sh(variant, message.split("avec : ", 1)[1].split("\n")[0].strip())
     assert judge(variant, "06").failed() == {}

@@ -54,7 +54,7 @@ def test_artifact_misnamed(variant):
     pipeline.write_text(pipeline.read_text().replace("\n  cats-vs-dogs:", "\n  cats-and-dogs:"))
     verdict = judge(variant, "07")
     assert verdict.failed()["test_artifact_declared"] == "artifact_missing"
-    assert "cats-and-dogs" in verdict.checks["test_artifact_declared"]["message"]
+    assert "cats-and-dogs" in verdict.checks["test_artifact_declared"].message
 
 
 def test_not_assigned_to_test(variant):
@@ -82,7 +82,7 @@ def test_models_not_fetched(variant):
     failed = verdict.failed()
     assert failed["test_fetched_into_app_folder"] == "artifact_not_fetched"
     assert failed["test_app_answers_correctly"] == "app_not_started"
-    command = re.search(r"`(dvc artifacts get [^`]+)`", verdict.checks["test_fetched_into_app_folder"]["message"])
+    command = re.search(r"`(dvc artifacts get [^`]+)`", verdict.checks["test_fetched_into_app_folder"].message)
     assert command and "--force" in command.group(1)
     sh(variant / "use_model", command.group(1))
     assert judge(variant, "07").failed() == {}
@@ -93,7 +93,7 @@ def test_app_always_answers_cat(variant):
     (variant / "use_model" / "app.py").write_text(source.replace("return LABELS[int(probability > 0.5)]", 'return "cat"'))
     verdict = judge(variant, "07")
     assert verdict.failed() == {"test_app_answers_correctly": "app_wrong"}
-    assert "sous le seuil de 70 %" in verdict.checks["test_app_answers_correctly"]["message"]
+    assert "sous le seuil de 70 %" in verdict.checks["test_app_answers_correctly"].message
 
 
 def test_app_crashes_on_bad_input(variant):

@@ -5,7 +5,6 @@ with the facility missing, as on a system that does not have it.
 """
 
 import collections
-import os
 import re
 import socket
 import subprocess

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from checks.result import FAILED, PASSED, CheckResult
 from kit import chapters, grading
 from tests.conftest import TinyProject, sh, solution_spec
 
@@ -50,9 +51,9 @@ def graded(tiny_template, tmp_path_factory):
 def test_each_submission_gets_its_own_verdict(graded):
     grades, _ = graded
     assert sorted(grades) == ["alice", "bob", "carol", "dave", "eve"]
-    assert grades["alice"].passed and grades["alice"].accuracy is not None
-    bob = {c["id"]: c for c in grades["bob"].checks}
-    assert bob["test_change_reruns_downstream[train.py]"]["key"] == "not_invalidated"
+    assert grades["alice"].passed and grades["alice"].metric is not None
+    bob = {c.id: c for c in grades["bob"].checks}
+    assert bob["test_change_reruns_downstream[train.py]"].key == "not_invalidated"
     assert "limite de temps" in grades["carol"].problem
     assert "ni un dépôt git" in grades["dave"].problem
     assert grades["eve"].problem is None and not grades["eve"].passed  # cloned, judged: no data in a bundle
@@ -73,9 +74,8 @@ def test_four_kinds_of_report(graded):
 
 def test_html_report_escapes_what_learners_wrote():
     """Learner names, check messages and problems are text, never markup, in the page."""
-    checks = [{"id": "a", "title": "t1", "status": "passed", "message": None, "key": None},
-              {"id": "b", "title": "t2", "status": "failed", "message": "stage <train> failed", "key": "k"}]
-    grades = [grading.Grade("<script>alert(1)</script>", checks=checks, accuracy=0.8),
+    checks = [CheckResult("a", "t1", PASSED), CheckResult("b", "t2", FAILED, "k", "stage <train> failed")]
+    grades = [grading.Grade("<script>alert(1)</script>", checks=checks, metric=0.8),
               grading.Grade("zoe", problem="pas un <dépôt>"),
               grading.Grade("yann", checks=checks[:1])]  # all passed, one check not reported
     page = grading.html_report(chapters.get("05"), grades)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from checks.result import FAILED, PASSED, ChapterResult, CheckResult
 from kit import chapters, progress
 from kit.shell import git
 
@@ -17,7 +18,7 @@ def counted(tiny, tmp_path, monkeypatch):
 
     def fake_judge(chapter, workspace, report, show=False):
         calls.append(chapter.number)
-        report.write_text('{"passed": false, "checks": [{"title": "t", "status": "failed"}]}', encoding="utf-8")
+        ChapterResult(chapter.number, [CheckResult("test_t", "t", FAILED, "k", "m")]).save(report)
 
     monkeypatch.setattr(progress, "judge", fake_judge)
     return tiny, calls
@@ -78,9 +79,8 @@ def test_status_shows_the_next_chapter_not_started(tiny, monkeypatch, capsys):
 
     def fake_judge(chapter, workspace, report, show=False):
         judged.append(chapter.number)
-        passed = chapter.number == "05"
-        report.write_text('{"passed": %s, "checks": [{"title": "t", "status": "%s"}]}'
-                          % (str(passed).lower(), "passed" if passed else "failed"), encoding="utf-8")
+        status = PASSED if chapter.number == "05" else FAILED
+        ChapterResult(chapter.number, [CheckResult("test_t", "t", status)]).save(report)
 
     monkeypatch.setattr(progress, "judge", fake_judge)
     assert progress.status(tiny.path) == 0
