@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import watchfiles
+
 from checks.result import ChapterResult
 from kit import KIT_ROOT, chapters, state
 from kit.shell import git, kit_env
@@ -127,23 +129,39 @@ def status(workspace):
     return 0
 
 
-def watch(chapter, workspace, interval=1.0, quiet_period=1.0, runs=None):
-    """Re-run the chapter's checks whenever the workspace changes (debounced); Ctrl-C stops."""
+# What changes in a workspace without changing anything a check looks at: DVC's and git's
+# bookkeeping, and the kit's own state (written by the verdicts themselves).
+IGNORED = (".dvc/tmp", ".dvc/cache", ".git/objects", ".git/logs", ".git/kit-state")
+
+
+def relevant(change, path):
+    """watchfiles' filter: a change outside the bookkeeping above."""
+    return not any(f"/{folder}/" in f"{path}/" for folder in IGNORED) and "__pycache__" not in path
+
+
+def watch(chapter, workspace, debounce_ms=800, runs=None, stop_event=None):
+    """Re-run the chapter's checks now, then whenever the workspace changes (watchfiles, debounced while an
+    editor saves); Ctrl-C stops. `runs` and `stop_event`: for tests."""
     workspace = Path(workspace)
     seen, done = None, 0
-    try:
-        while runs is None or done < runs:
-            current = fingerprint(workspace)
-            if current != seen:
-                time.sleep(quiet_period)  # wait for the editor to finish saving
-                if fingerprint(workspace) != current:
-                    continue
-                print("\033[2J\033[H", end="")  # clear the screen
-                verdict(chapter, workspace, print_checks=True)
-                print(f"\nJe surveille {workspace} : les vérifications repartent à chaque modification. "
-                      "Ctrl-C pour arrêter.")
-                seen, done = current, done + 1
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        print("\nSurveillance arrêtée.")
+
+    def judge_again():
+        nonlocal seen, done
+        current = fingerprint(workspace)
+        if current != seen:  # events that changed nothing a check sees (a file saved as it was) run nothing
+            print("\033[2J\033[H", end="")  # clear the screen
+            verdict(chapter, workspace, print_checks=True)
+            print(f"\nJe surveille {workspace} : les vérifications repartent à chaque modification. "
+                  "Ctrl-C pour arrêter.", flush=True)
+            seen, done = current, done + 1
+
+    judge_again()
+    for _ in watchfiles.watch(workspace, watch_filter=relevant, debounce=debounce_ms, stop_event=stop_event,
+                              raise_interrupt=False):
+        if runs is not None and done >= runs:
+            break
+        judge_again()
+        if runs is not None and done >= runs:
+            break
+    print("\nSurveillance arrêtée.")
     return 0

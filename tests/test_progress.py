@@ -107,18 +107,30 @@ def test_verdicts_are_kept_per_workspace(counted, tmp_path):
     assert calls == ["05", "05"]
 
 
-def test_watch_reruns_on_change(counted):
+def test_watch_reruns_on_change_and_only_then(counted):
+    """A first verdict at once; the kit's own state and DVC's bookkeeping do not count; an edit does."""
     tiny, calls = counted
     chapter = chapters.get("05")
+    stop = threading.Event()
     thread = threading.Thread(target=progress.watch, args=(chapter, tiny.path),
-                              kwargs={"interval": 0.05, "quiet_period": 0.05, "runs": 2}, daemon=True)
+                              kwargs={"debounce_ms": 50, "runs": 2, "stop_event": stop}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while len(calls) < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: len(calls) == 1)
+    time.sleep(0.5)  # the watcher is set up
+    (tiny.path / ".dvc" / "tmp").mkdir(exist_ok=True)
+    (tiny.path / ".dvc" / "tmp" / "noise").write_text("x")
+    time.sleep(1)
+    assert calls == ["05"]
     tiny.write("train.py", "# edited\n")
     thread.join(timeout=10)
+    stop.set()
     assert not thread.is_alive() and calls == ["05", "05"]
+
+
+def wait_until(condition, seconds=10):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_a_checker_that_cannot_run_is_said_and_not_cached(tiny, monkeypatch):
