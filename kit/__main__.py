@@ -2,6 +2,7 @@
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -130,6 +131,9 @@ def main(argv=None):
         args.func(args)
     except (KitError, RuntimeError) as error:
         sys.exit(f"Erreur : {error}")
+    except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): stop quietly, as a shell tool does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -125,32 +125,39 @@ def get_data(workspace, version):
         shutil.copyfile(KIT_ROOT / "data" / "base.h5", workspace / "base.h5")
 
 
+def _copy_files(workspace, patterns, folder, keep):
+    for pattern in patterns:
+        for source in sorted(KIT_ROOT.glob(pattern)):
+            shutil.copyfile(source, Path(workspace) / source.name)
+
+
+def _commit(workspace, message, folder, keep):
+    git(workspace, "add", "-A", "--", ".", *not_in_git(workspace))
+    git(workspace, "commit", "-q", "--allow-empty", "-m", message)
+
+
+# The steps a chapter.toml can name (see kit/chapters.py), each as a function of
+# (workspace, value, the chapter's folder, keep: leave the learner's existing files as they are).
+STEPS = {
+    "files": _copy_files,
+    "get_data": lambda workspace, version, folder, keep: get_data(workspace, version),
+    "notebook": lambda workspace, name, folder, keep: notebook.write(Path(workspace) / name),
+    "notebook_cells": lambda workspace, _, folder, keep: notebook.write_cell_scripts(workspace, keep=keep),
+    "execute_notebook": lambda workspace, name, folder, keep: notebook.execute(Path(workspace) / name),
+    "colleague_experiment": lambda workspace, value, folder, keep: colleague.publish_experiment(
+        workspace, value["name"], value["param"], value["value"]),
+    "run": lambda workspace, command, folder, keep: sh(workspace, command.format(remote=default_remote(workspace))),
+    "commit": _commit,
+    "tag": lambda workspace, tag, folder, keep: git(workspace, "tag", "-f", tag),
+}
+
+
 def apply_step(workspace, step, folder=None, keep=False):
     """Do one step of a chapter.toml in `workspace`; `folder`: the chapter's own (its materials).
 
     keep: files that already exist are the learner's and stay as they are."""
     (kind, value), = ((k, v) for k, v in step.items() if k not in chapters.STEP_FLAGS)
-    if kind == "files":
-        for pattern in value:
-            for source in sorted(KIT_ROOT.glob(pattern)):
-                shutil.copyfile(source, Path(workspace) / source.name)
-    elif kind == "get_data":
-        get_data(workspace, value)
-    elif kind == "notebook":
-        notebook.write(Path(workspace) / value)
-    elif kind == "notebook_cells":
-        notebook.write_cell_scripts(workspace, keep=keep)
-    elif kind == "execute_notebook":
-        notebook.execute(Path(workspace) / value)
-    elif kind == "colleague_experiment":
-        colleague.publish_experiment(workspace, value["name"], value["param"], value["value"])
-    elif kind == "run":
-        sh(workspace, value.format(remote=default_remote(workspace)))
-    elif kind == "commit":
-        git(workspace, "add", "-A", "--", ".", *not_in_git(workspace))
-        git(workspace, "commit", "-q", "--allow-empty", "-m", value)
-    elif kind == "tag":
-        git(workspace, "tag", "-f", value)
+    STEPS[kind](workspace, value, folder, keep)
 
 
 def copy_exercise(chapter, workspace, keep=False):

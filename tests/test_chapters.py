@@ -2,7 +2,7 @@
 
 import pytest
 
-from kit import KIT_ROOT, chapters
+from kit import KIT_ROOT, chapters, workspace
 
 PUBLISHED = chapters.published()
 
@@ -38,3 +38,10 @@ def test_chapter05_evaluate_is_chapter04s_plus_the_snippet_of_the_text():
     before = (KIT_ROOT / "solutions" / "04-decoupage-du-notebook" / "evaluate.py").read_text(encoding="utf-8")
     after = (KIT_ROOT / "solutions" / "05-pipeline" / "evaluate.py").read_text(encoding="utf-8")
     assert after == before + "\n" + snippet
+
+
+def test_one_vocabulary_of_steps():
+    """The steps chapter.toml may name are the ones the kit can do, and the manifest's documentation shows each."""
+    assert chapters.STEP_KINDS == set(workspace.STEPS)
+    for kind in chapters.STEP_KINDS | chapters.STEP_FLAGS:
+        assert f"\n    {kind} = " in chapters.__doc__, kind
