@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import pipeline
+from checks import sandbox as sandboxes
 from checks.messages import CheckFailed
 
 
@@ -27,6 +27,6 @@ def workspace(pytestconfig):
 
 @pytest.fixture(scope="session")
 def sandbox(workspace):
-    project = pipeline.make_sandbox(workspace)
+    project = sandboxes.make_sandbox(workspace)
     yield project
-    pipeline.remove_sandbox(project)
+    sandboxes.remove_sandbox(project)

@@ -6,6 +6,7 @@ import pytest
 
 from checks import pipeline
 from checks.messages import CheckFailed
+from checks.sandbox import pin_local_remotes
 from kit.shell import committed, git, run
 
 
@@ -90,7 +91,7 @@ def colleague_clone(sandbox, workspace, folder):
     """A git clone of the project, as a colleague makes it, using the workspace's local remotes."""
     clone = folder / "project"
     git(sandbox.parent, "clone", "-q", str(sandbox), str(clone))
-    pipeline.pin_local_remotes(clone, workspace, level="repo")
+    pin_local_remotes(clone, workspace, level="repo")
     return clone
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from checks.pipeline import copy_project
+from checks.sandbox import copy_project
 from checks.result import FAILED, NOT_CHECKED, PASSED, SYMBOLS, ChapterResult, hint_line
 from kit import KIT_ROOT
 from kit.shell import kit_env, run

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.pipeline import copy_project
+from checks.sandbox import copy_project
 from checks.result import FAILED, ChapterResult
 from kit import KIT_ROOT, workspace
 from kit.shell import kit_env, run, sh

@@ -2,7 +2,7 @@
 portable path, run here with the facility taken away.
 
 - the grader's memory limit: RLIMIT_AS, which macOS refuses (kit/limits.py);
-- hard links into the check sandbox, impossible across filesystems (checks/pipeline.py);
+- hard links into the check sandbox, impossible across filesystems (checks/sandbox.py);
 - /proc/cpuinfo and sysconf in `make doctor` (tests/test_doctor.py runs those without them);
 - and no GNU-only shell idiom in what the kit runs or tells learners to run (audit below).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import pipeline
+from checks import sandbox as sandboxes
 from kit import KIT_ROOT, limits
 
 
@@ -59,8 +59,8 @@ def test_sandbox_copies_the_cache_when_hard_links_fail(tiny, monkeypatch):
     def cross_device(source, target):
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr(pipeline.os, "link", cross_device)
-    sandbox = pipeline.make_sandbox(tiny.path)
+    monkeypatch.setattr(sandboxes.os, "link", cross_device)
+    sandbox = sandboxes.make_sandbox(tiny.path)
     try:
         objects = [path for path in (tiny.path / ".dvc" / "cache").rglob("*") if path.is_file()]
         assert objects
@@ -68,7 +68,7 @@ def test_sandbox_copies_the_cache_when_hard_links_fail(tiny, monkeypatch):
             copy = sandbox / source.relative_to(tiny.path)
             assert filecmp.cmp(source, copy, shallow=False) and not copy.samefile(source)
     finally:
-        pipeline.remove_sandbox(sandbox)
+        sandboxes.remove_sandbox(sandbox)
 
 
 # --- Audit: no Linux-only idiom where macOS would run it ---------------------------------
