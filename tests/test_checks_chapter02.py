@@ -80,7 +80,7 @@ def test_tag_on_the_wrong_commit_says_how_to_move_it(tmp_path):
     sh(path, "git tag -f chapter02-v1 chapter02-v2")
     verdict = judge(path, "02")
     assert verdict.failed()["test_file_count[chapter02-v1]"] == "tag_on_wrong_commit"
-    message = verdict.checks["test_file_count[chapter02-v1]"]["message"]
+    message = verdict.checks["test_file_count[chapter02-v1]"].message
     command = f"git tag -f chapter02-v1 {right}"
     assert command in message
     sh(path, command)
