@@ -7,6 +7,7 @@ import pytest
 
 from kit import KIT_ROOT, chapters, colleague, continuation, state, workspace
 from kit.shell import git, run
+from tests.conftest import copy_workspace
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +68,8 @@ def start(path, *extra, chapter="05"):
                           cwd=KIT_ROOT, capture_output=True, text=True)
 
 
-def test_a_chapter_already_prepared_is_left_as_it_is(tmp_path):
-    path = tmp_path / "ws"
-    workspace.build("05", path)
+def test_a_chapter_already_prepared_is_left_as_it_is(started, tmp_path):
+    path = copy_workspace(started, tmp_path / "ws")
     (path / "dvc.yaml").write_text("stages: {}  # learner work\n")
     again = start(path)
     assert again.returncode == 0 and "déjà préparé" in again.stdout, again.stdout + again.stderr
@@ -77,10 +77,9 @@ def test_a_chapter_already_prepared_is_left_as_it_is(tmp_path):
     assert not list(tmp_path.glob("ws.backup-*"))
 
 
-def test_unfinished_previous_chapter_is_refused_then_backed_up_with_force(tmp_path):
+def test_unfinished_previous_chapter_is_refused_then_backed_up_with_force(started, tmp_path):
     """Chapter 05 not passed: start-chapter06 says which check fails, and changes nothing; FORCE=1 backs up."""
-    path = tmp_path / "ws"
-    workspace.build("05", path)
+    path = copy_workspace(started, tmp_path / "ws")
     (path / "dvc.yaml").write_text("stages: {}  # learner work\n")
     head = git(path, "rev-parse", "HEAD")
     refused = start(path, chapter="06")
@@ -106,13 +105,13 @@ def test_a_first_chapter_never_replaces_work(tmp_path):
 
 
 @pytest.mark.parametrize("work", ["commit", "tagged commit", "experiment", "stash", "plain folder"])
-def test_every_kind_of_work_is_detected(tmp_path, work):
+def test_every_kind_of_work_is_detected(started, tmp_path, work):
     path = tmp_path / "ws"
     if work == "plain folder":
         path.mkdir()
         (path / "notes.txt").write_text("mine")
     else:
-        workspace.build("05", path)
+        copy_workspace(started, path)
         (path / "notes.txt").write_text("mine")
         if work in ("commit", "tagged commit"):
             git(path, "add", "notes.txt")
@@ -132,9 +131,8 @@ def test_every_kind_of_work_is_detected(tmp_path, work):
         workspace.build("05", path)
 
 
-def test_pristine_workspace_is_rebuilt_without_backup(tmp_path):
-    path = tmp_path / "ws"
-    workspace.build("05", path)
+def test_pristine_workspace_is_rebuilt_without_backup(started, tmp_path):
+    path = copy_workspace(started, tmp_path / "ws")
     workspace.build("05", path)
     assert not list(tmp_path.glob("ws.backup-*"))
 
