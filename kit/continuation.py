@@ -16,13 +16,10 @@ def start(number, workspace, force=False):
     """Prepare chapter `number` in `workspace`; return what was done: "built", "continued" or "ready"."""
     chapter = chapters.get(number)
     workspace = Path(workspace).resolve()
-    work = workspaces.learner_work(workspace)
-    if not work or force:
-        workspaces.build(chapter.number, workspace, force)
-        return "built"
     previous = chapters.before(chapter)
-    if previous is None or not (workspace / ".git").is_dir():
-        raise workspaces.WorkspaceError(START["refused"].format(workspace=workspace, work=work))
+    if force or previous is None or not workspaces.learner_work(workspace) or not (workspace / ".git").is_dir():
+        workspaces.build(chapter.number, workspace, force)  # which refuses learner work without force
+        return "built"
     if max(progress.started(workspace), default="00") >= chapter.number:
         return "ready"
     print(START["judging"].format(previous=previous.number, chapter=chapter.number), flush=True)
