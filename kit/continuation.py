@@ -22,7 +22,7 @@ def start(number, workspace, force=False):
         return "built"
     if max(progress.started(workspace), default="00") >= chapter.number:
         return "ready"
-    print(START["judging"].format(previous=previous.number, chapter=chapter.number), flush=True)
+    print(START["judging"].format(workspace=workspace, previous=previous.number, chapter=chapter.number), flush=True)
     result = progress.verdict(previous, workspace)
     if not result["passed"]:
         failure = result["failures"][0] if result["failures"] else "?"

@@ -111,10 +111,10 @@ START = {
     "ready": "Le chapitre {chapter} est déjà préparé dans {workspace} : continuez-y. "
              "(Pour repartir du point de départ du kit, en mettant ce dossier de côté : FORCE=1.)",
     "next": "Lisez chapters/{folder}/README.md, puis vérifiez avec : make check-chapter{chapter}",
-    "judging": "Votre projet contient votre travail : je vérifie qu'il réussit le chapitre {previous} "
-               "avant d'y ajouter le chapitre {chapter}...",
+    "judging": "Le dossier {workspace} contient votre travail : vérification du chapitre {previous} avant de "
+               "préparer le chapitre {chapter}...",
     "refused": "Le dossier {workspace} contient du travail : {work}\n"
-               "Rien n'a été modifié. Pour repartir de zéro en gardant une copie de sauvegarde, relancez avec FORCE=1.",
+               "Rien n'a été modifié. Pour repartir du point de départ du kit en mettant ce dossier de côté, relancez avec FORCE=1.",
     "previous_fails": "Votre projet ne réussit pas encore le chapitre {previous} (en échec : {failure}). Rien n'a été "
                       "modifié. Terminez-le d'abord (make check-chapter{previous} ; un indice : make "
                       "hint-chapter{previous}), puis relancez make start-chapter{chapter}. Ou bien repartez du point de "
