@@ -72,12 +72,14 @@ def verdict(chapter, workspace, print_checks=False):
     return result
 
 
-def judge(chapter, workspace, report, show=False):
-    """Run a chapter's checks in their own process, as `make check-chapterNN` does; JSON report to `report`."""
+def judge(chapter, workspace, report=None, show=False):
+    """Run a chapter's checks in their own process, as `make check-chapterNN` does (JSON report to `report`,
+    if given; printed if `show`); return its exit code."""
     sys.stdout.flush()  # what we printed comes before what the checks print
-    subprocess.run([sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(workspace),
-                    "--report", str(report)], cwd=KIT_ROOT, env=kit_env(), check=False,
-                   stdout=None if show else subprocess.DEVNULL, stderr=None if show else subprocess.DEVNULL)
+    command = [sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(workspace)]
+    return subprocess.run(command + (["--report", str(report)] if report else []), cwd=KIT_ROOT, env=kit_env(),
+                          check=False, stdout=None if show else subprocess.DEVNULL,
+                          stderr=None if show else subprocess.DEVNULL).returncode
 
 
 def started(workspace):

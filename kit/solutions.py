@@ -1,18 +1,14 @@
 """`make check-solutions`: each chapter's untouched exercise fails its checks, its solution passes them."""
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from kit import KIT_ROOT, workspace as workspaces
-from kit.shell import kit_env
+from kit import progress, workspace as workspaces
 
 
 def check(chapter, workspace):
-    """`make check-chapterNN` on `workspace`, in its own process (one pytest run each); its exit code."""
-    return subprocess.run([sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(workspace)],
-                          cwd=KIT_ROOT, env=kit_env(), check=False).returncode
+    """`make check-chapterNN` on `workspace`, printed, in its own process (one pytest run each); its exit code."""
+    return progress.judge(chapter, workspace, show=True)
 
 
 def check_all(chapters):
