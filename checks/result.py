@@ -23,7 +23,7 @@ class CheckResult:
     id: str  # the test's name, with its parameters: test_change_reruns_downstream[train.py]
     title: str  # what the learner reads
     status: str  # PASSED, FAILED or NOT_CHECKED
-    key: str | None = None  # the message's key in checks/messages.py (None when passed)
+    key: str | None = None  # the message's key in a catalogue (see checks/messages.py) (None when passed)
     message: str | None = None  # its text, filled in
     hint: int | None = None  # number of the chapter's hint that helps with this failure
     doc: str | None = None  # a DVC documentation link for this failure

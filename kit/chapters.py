@@ -7,7 +7,7 @@ A manifest says everything the tools need to know about a chapter:
     checks = "test_chapter05.py"  # pytest file in checks/ (absent: no checks yet)
     [[hints]]                     # from a nudge to nearly the answer, in order
     text = "..."
-    helps = ["message_key"]       # the check messages (checks/messages.py) it helps with
+    helps = ["message_key"]       # the check messages (checks/messages.toml, messages.toml) it helps with
     draft = true                  # history only: no text or checks published yet
     metric = {file = "metrics.json", key = "test_accuracy", label = "Exactitude de votre modèle"}
                                   # the number `make grade` shows for each learner (a key of a JSON file)

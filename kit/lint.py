@@ -8,15 +8,15 @@ anywhere (the kit's tests lint broken copies of it).
 """
 
 import ast
-import runpy
 import sys
 from pathlib import Path
 
+from checks import messages as catalogue
 from kit import KIT_ROOT, chapters, transcripts
 
 # Its message is already the whole fix (make start-chapterNN), in every chapter.
 SELF_EXPLAINING = {"no_workspace"}
-CHAPTER_FILES = {"README.md", "chapter.toml"}
+CHAPTER_FILES = {"README.md", "chapter.toml", catalogue.CHAPTER_CATALOGUE}
 SOLUTION_NOTES = {"README.md"}  # a solution folder may explain itself to the instructor
 
 
@@ -85,10 +85,15 @@ def lint(root=KIT_ROOT):
     """Every problem of the course under `root`, as (file, problem) pairs, in French."""
     root = Path(root)
     problems = []
-    messages = runpy.run_path(str(root / "checks" / "messages.py"))["MESSAGES"]
+    try:
+        messages = catalogue.load(root)
+    except catalogue.CatalogueError as error:
+        return [("messages", str(error))]
     for key, message in messages.items():
         if not message.text.strip():
-            problems.append(("checks/messages.py", f"le message {key} n'a pas de texte"))
+            problems.append((message.catalogue, f"le message {key} n'a pas de texte"))
+        if message.doc is not None and not message.doc.startswith("https://"):
+            problems.append((message.catalogue, f"le lien du message {key} n'est ni une adresse ni un nom de [links]"))
     shared = shared_keys(root / "checks")
     used_solutions = set()
     try:
@@ -154,7 +159,10 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
     helped = {key for hint in chapter.hints for key in hint.get("helps", [])}
     for key in sorted(chapter_keys(checks_file, shared) - SELF_EXPLAINING):
         if key not in messages:
-            problems.append((f"checks/{chapter.checks}", f"le message {key} n'existe pas dans checks/messages.py"))
+            problems.append((f"checks/{chapter.checks}", f"le message {key} n'existe dans aucun catalogue"))
+        elif messages[key].catalogue not in (catalogue.SHARED.as_posix(), f"{where}/{catalogue.CHAPTER_CATALOGUE}"):
+            problems.append((f"checks/{chapter.checks}", f"le message {key} est celui d'un autre chapitre "
+                                                         f"({messages[key].catalogue}) : mettez-le dans checks/messages.toml"))
         elif key not in helped:
             problems.append((f"{where}/chapter.toml", f"aucun indice n'aide avec le message {key}"))
     return problems

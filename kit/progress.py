@@ -15,6 +15,7 @@ from pathlib import Path
 
 import watchfiles
 
+from checks import messages
 from checks.result import ChapterResult
 from kit import KIT_ROOT, chapters, state
 from kit.shell import git, kit_env
@@ -43,9 +44,9 @@ def fingerprint(workspace):
 
 
 def checks_version(chapter):
-    """A hash of what judges the chapter: every module of checks/ and the chapter's manifest."""
+    """A hash of what judges the chapter: every module of checks/, the messages and the chapter's manifest."""
     digest = hashlib.sha256()
-    for path in sorted(CHECKS.glob("*.py")) + [chapter.folder / "chapter.toml"]:
+    for path in sorted(CHECKS.glob("*.py")) + messages.catalogues() + [chapter.folder / "chapter.toml"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

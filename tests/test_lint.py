@@ -60,8 +60,25 @@ def test_hint_naming_an_unknown_message(course):
 
 
 def test_message_without_text(course):
-    edit(course / "checks/messages.py", "MESSAGES = {", 'MESSAGES = {\n    "blank_one": Message("  "),')
-    found(course, "checks/messages.py", "blank_one", "pas de texte")
+    edit(course / "checks/messages.toml", "[no_workspace]", '[blank_one]\ntext = "  "\n\n[no_workspace]')
+    found(course, "checks/messages.toml", "blank_one", "pas de texte")
+
+
+def test_message_with_a_link_that_is_not_one(course):
+    edit(course / "chapters/03-stockage-distant/messages.toml", 'doc = "remote"', 'doc = "remot"')
+    found(course, "03-stockage-distant/messages.toml", "no_remote", "lien")
+
+
+def test_message_written_twice_or_malformed(course):
+    edit(course / "chapters/04-decoupage-du-notebook/messages.toml", "[script_missing]", '[no_remote]\ntext = "x"\n\n[script_missing]')
+    found(course, "04-decoupage-du-notebook/messages.toml", "no_remote", "déjà dans chapters/03-stockage-distant")
+    edit(course / "chapters/04-decoupage-du-notebook/messages.toml", '[no_remote]\ntext = "x"', "[no_remote]\ntext = x")
+    found(course, "04-decoupage-du-notebook/messages.toml")
+
+
+def test_check_raising_another_chapters_message(course):
+    edit(course / "checks/test_chapter06.py", "CheckFailed(\"", "CheckFailed(\"no_remote\") or CheckFailed(\"")
+    found(course, "checks/test_chapter06.py", "no_remote", "autre chapitre", "checks/messages.toml")
 
 
 def test_check_raising_an_unknown_message(course):
