@@ -4,12 +4,17 @@ Everything here works on a throwaway copy of the workspace (the sandbox, checks/
 the learner's files, git refs and experiments are never touched.
 """
 
+import json
 import logging
 import os
 import re
 import shlex
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +23,8 @@ import networkx as nx
 import yaml
 
 from checks.messages import CheckFailed
-from kit.shell import git, run
+from kit import KIT_ROOT
+from kit.shell import git, kit_env, run
 
 STAGE_TIMEOUT = int(os.environ.get("DVC_CHECK_STAGE_TIMEOUT", "300"))
 # Always present when a stage runs alone: git and DVC metadata.
@@ -258,29 +264,42 @@ def only_declared(project, stage):
 
 def _last_error(output):
     noise = ("ERROR:", "Running stage", "> ", "Generating lock", "Updating lock", "WARNING:", "To track",
-             "git add", "To enable", "dvc config", "Verifying", "Use `dvc")
+             "git add", "To enable", "dvc config", "Verifying", "Use `dvc", "INFO:")
     lines = [line.strip() for line in output.splitlines() if line.strip() and not line.strip().startswith(noise)]
     return (lines[-1] if lines else output.strip().splitlines()[-1] if output.strip() else "?")[:300]
 
 
-@dataclass
-class StageRun:
-    ok: bool
-    output: str
-    timed_out: bool = False
-    missing_input: str | None = None
-    missing_output: str | None = None
+def run_stages(project, stages, timeout=STAGE_TIMEOUT):
+    """Run the stages in order, each with only what it declares, in one DVC process (checks/stage_runner.py).
 
-
-def run_stage(project, stage, timeout=STAGE_TIMEOUT):
-    """Run one stage through DVC (`dvc repro --single-item`), output captured."""
-    result = run(["dvc", "repro", "--single-item", "--force", "--no-run-cache", stage.addressing],
-                 cwd=project, timeout=timeout)
-    missing_in = re.search(r"dependency '([^']+)' does not exist|missing dependencies?: '?([^'\n]+)'?", result.output)
-    missing_out = re.search(r"[Oo]utput '([^']+)' does not exist", result.output)
-    return StageRun(result.ok, result.output, result.timed_out,
-                    (missing_in.group(1) or missing_in.group(2)) if missing_in else None,
-                    missing_out.group(1) if missing_out else None)
+    Return one record per stage that ran ({"stage", "first", "retry"}: see the runner), and the name
+    of the stage whose attempt took longer than `timeout` seconds (its process group is then killed), or None."""
+    specs = [{"name": s.name, "addressing": s.addressing, "deps": s.deps, "wdir": s.wdir} for s in stages]
+    with tempfile.TemporaryDirectory(prefix="stages-") as folder:
+        events = Path(folder) / "events.jsonl"
+        events.touch()
+        proc = subprocess.Popen([sys.executable, "-m", "checks.stage_runner", str(project), str(events)],
+                                cwd=project, env=kit_env({"PYTHONPATH": str(KIT_ROOT)}), stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc.stdin.write(json.dumps(specs).encode())
+        proc.stdin.close()
+        records, current, since = [], None, time.monotonic()
+        with open(events, encoding="utf-8") as lines:
+            while True:
+                finished = proc.poll() is not None
+                for line in lines.readlines():
+                    event = json.loads(line)
+                    if "start" in event:
+                        current, since = event["start"], time.monotonic()
+                    else:
+                        records.append(event)
+                if finished:
+                    return records, None
+                if time.monotonic() - since > timeout:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    return records, current
+                time.sleep(0.05)
 
 
 @dataclass
@@ -304,25 +323,25 @@ def run_from_scratch(project, stages):
     for out in outs:
         path = Path(project) / out
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    records, timed_out = run_stages(project, stages)
+    by_name = {stage.name: stage for stage in stages}
+    if timed_out:
+        stage = by_name[timed_out]
+        raise CheckFailed("stage_timeout", stage=stage.name, cmd=stage.cmd, seconds=STAGE_TIMEOUT)
     undeclared = {}
-    for stage in stages:
-        with only_declared(project, stage):
-            attempt = run_stage(project, stage)
-        if not attempt.ok and not attempt.timed_out and not attempt.missing_input and not attempt.missing_output:
-            retry = run_stage(project, stage)
-            if retry.ok:
-                undeclared[stage.name] = _last_error(attempt.output)
-                continue
-            attempt = retry
-        if attempt.ok:
+    for record in records:
+        stage, first, retry = by_name[record["stage"]], record["first"], record["retry"]
+        if retry and retry["ok"]:
+            undeclared[stage.name] = _last_error(first["output"])
             continue
-        if attempt.timed_out:
-            raise CheckFailed("stage_timeout", stage=stage.name, cmd=stage.cmd, seconds=STAGE_TIMEOUT)
-        if attempt.missing_input:
-            raise CheckFailed("missing_input", stage=stage.name, path=attempt.missing_input)
-        if attempt.missing_output:
-            raise CheckFailed("missing_output", path=attempt.missing_output,
+        attempt = retry or first
+        if attempt["ok"]:
+            continue
+        if attempt["missing_input"]:
+            raise CheckFailed("missing_input", stage=stage.name, path=attempt["missing_input"])
+        if attempt["missing_output"]:
+            raise CheckFailed("missing_output", path=attempt["missing_output"],
                               why=f"l'étape « {stage.name} » le déclare dans ses outs mais son script ne l'a pas écrit.")
-        raise CheckFailed("stage_failed", stage=stage.name, cmd=stage.cmd, error=_last_error(attempt.output))
+        raise CheckFailed("stage_failed", stage=stage.name, cmd=stage.cmd, error=_last_error(attempt["output"]))
     outside = sorted(name for name in set(os.listdir(Path(project).parent)) - beside if not name.startswith("hidden-"))
     return RunReport(undeclared, outside)

@@ -81,7 +81,8 @@ class ReportPlugin:
         count = self.result.score
         self.write()
         if self.result.passed:
-            self.write(f"Bravo ! Les {count} vérifications du chapitre {self.chapter.number} sont réussies.")
+            every = f"Les {count} vérifications" if count > 1 else "La vérification"
+            self.write(f"Bravo ! {every} du chapitre {self.chapter.number} {'sont réussies' if count > 1 else 'est réussie'}.")
         else:
             self.write(f"{count}/{len(self.result.checks)} vérifications réussies. Corrigez la première en échec, puis relancez "
                        f"make check-chapter{self.chapter.number}.")

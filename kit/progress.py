@@ -44,9 +44,12 @@ def fingerprint(workspace):
 
 
 def checks_version(chapter):
-    """A hash of what judges the chapter: every module of checks/, the messages and the chapter's manifest."""
+    """A hash of what judges the chapter: the shared modules and messages of checks/, and the chapter's own
+    checks, manifest and messages (another chapter's do not count)."""
     digest = hashlib.sha256()
-    for path in sorted(CHECKS.glob("*.py")) + messages.catalogues() + [chapter.folder / "chapter.toml"]:
+    shared = [path for path in sorted(CHECKS.glob("*.py")) if not path.name.startswith("test_")]
+    own = [CHECKS / (chapter.checks or "-"), chapter.folder / "chapter.toml", chapter.folder / messages.CHAPTER_CATALOGUE]
+    for path in shared + [KIT_ROOT / messages.SHARED] + [path for path in own if path.is_file()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -24,8 +24,10 @@ TINY_SCRIPTS = Path(__file__).parent / "tiny"
 SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
 
 
-# Long, independent tests that any free worker may take (one chapter's replay each, the whole course).
-SPREAD = ("tests/test_one_workspace.py::", "tests/test_transcripts.py::test_chapter_text_is_what_really_happens")
+# Long, independent tests that any free worker may take (one chapter's replay each).
+SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",)
+# The longest files and tests, started first so that none is left for last (the whole course in one workspace).
+FIRST = SPREAD + ("tests/test_one_workspace.py::",)
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -45,8 +47,8 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_collection_modifyitems(items):
-    """The long SPREAD tests first, so that none is left for last."""
-    items.sort(key=lambda item: not item.nodeid.startswith(SPREAD))
+    """The long FIRST tests first, so that none is left for last."""
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
 
 
 class Verdict:

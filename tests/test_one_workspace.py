@@ -11,12 +11,12 @@ import json
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from checks.pipeline import experiment_refs
-from kit import KIT_ROOT, workspace
+from kit import KIT_ROOT, chapters, progress, workspace
 from kit.shell import git, kit_env, run, sh
-from tests.conftest import judge
 
 SOLUTIONS = KIT_ROOT / "solutions"
 
@@ -61,8 +61,25 @@ def carried_on(number, path):
     assert git(path, "describe", "--tags", "--exact-match", "HEAD") == f"chapter{number}"
 
 
-def test_one_workspace_from_chapter_01_to_07(tmp_path):
-    ws = tmp_path / "workspace"
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory):
+    """The learner's workspace, carried on from chapter 01 to a passed chapter 07."""
+    return follow_the_course(tmp_path_factory.mktemp("learner") / "workspace")
+
+
+def test_one_workspace_from_chapter_01_to_07(learner):
+    ws, mine, own = learner
+    judged = progress.verdict(chapters.get("07"), ws)  # remembered: starting chapter 08 does not judge it again
+    assert judged["passed"], judged["failures"]
+    assert run(["git", "merge-base", "--is-ancestor", mine, "HEAD"], cwd=ws).ok
+    shown = json.loads(sh(ws, "dvc exp show -A --json --no-pager"))
+    names = {exp["name"] for rev in shown for run_ in rev.get("experiments") or [] for exp in run_["revs"]
+             if exp.get("name")}
+    assert own and own <= names, (own, names)
+
+
+def follow_the_course(ws):
+    """Chapters 01 to 07 in one workspace, with the texts' commands and this learner's own edits."""
     start("01", ws)
     # 01: the data, the notebook run, a .gitignore of the learner's own.
     workspace.get_data(ws, 1)
@@ -110,10 +127,97 @@ def test_one_workspace_from_chapter_01_to_07(tmp_path):
            " && gto register cats-vs-dogs && gto assign cats-vs-dogs --stage test && git push -q origin main --tags")
     sh(ws / "use_model", 'dvc artifacts get -q "$(git remote get-url origin)" cats-vs-dogs --stage test')
 
-    verdict = judge(ws, "07")
-    assert verdict.returncode == 0, verdict.output
-    assert run(["git", "merge-base", "--is-ancestor", mine, "HEAD"], cwd=ws).ok
-    shown = json.loads(sh(ws, "dvc exp show -A --json --no-pager"))
-    names = {exp["name"] for rev in shown for run_ in rev.get("experiments") or [] for exp in run_["revs"]
-             if exp.get("name")}
-    assert own and own <= names, (own, names)
+    return ws, mine, own
+
+
+# A new chapter, as an author would add it: only its own folders and checks file.
+CHAPTER_08 = {
+    "chapters/08-notes-de-version/chapter.toml": '''\
+title = "Notes de version"
+exercise = ["RELEASE.md"]
+checks = "test_chapter08.py"
+
+[[hints]]
+text = "Ouvrez RELEASE.md et remplacez la ligne TODO par ce qui a changé depuis le chapitre 07."
+helps = ["release_notes_missing", "release_notes_todo"]
+
+[[solution]]
+files = ["solutions/08-notes-de-version/RELEASE.md"]
+[[solution]]
+commit = "Notes de version"
+''',
+    "chapters/08-notes-de-version/README.md": "# Chapitre 08 : notes de version\n\nComplétez RELEASE.md.\n",
+    "chapters/08-notes-de-version/RELEASE.md": "# Version 1.0\n\nTODO : ce qui a changé.\n",
+    "chapters/08-notes-de-version/messages.toml": '''\
+[release_notes_missing]
+text = "RELEASE.md manque à la racine du projet : récupérez-le avec `git checkout chapter08 -- RELEASE.md`."
+
+[release_notes_todo]
+text = "RELEASE.md contient encore un TODO (ligne {line}) : remplacez-le par vos notes de version."
+''',
+    "solutions/08-notes-de-version/RELEASE.md": "# Version 1.0\n\nLe modèle est publié au stade test.\n",
+    "checks/test_chapter08.py": '''\
+"""Chapter 08, "Notes de version": a stub that the kit's tests add to a copy of the kit."""
+
+from checks.messages import CheckFailed
+
+
+def test_release_notes_written(sandbox):
+    """RELEASE.md est rédigé (plus de TODO)"""
+    path = sandbox / "RELEASE.md"
+    if not path.is_file():
+        raise CheckFailed("release_notes_missing")
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if "TODO" in line:
+            raise CheckFailed("release_notes_todo", line=number)
+''',
+}
+
+
+def kit_copy(target):
+    """The kit as it is now (its working tree, not only its commits), as a git repository of its own."""
+    files = git(KIT_ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        if (KIT_ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes((KIT_ROOT / name).read_bytes())
+    (target / ".venv").symlink_to(KIT_ROOT / ".venv")
+    sh(target, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm kit")
+    return target
+
+
+def kit_command(kit, *args, expect=0):
+    """`python -m kit ...` in the copy of the kit, as its Makefile runs it."""
+    proc = subprocess.run([sys.executable, "-m", *args], cwd=kit, env=kit_env(), capture_output=True, text=True,
+                          timeout=900)
+    assert proc.returncode == expect, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_a_chapter_08_touches_only_its_own_folders(learner, tmp_path):
+    """Started, checked, hinted, graded and linted, with no change to any file of the kit."""
+    ws = learner[0]
+    kit = kit_copy(tmp_path / "kit")
+    for name, text in CHAPTER_08.items():
+        (kit / name).parent.mkdir(parents=True, exist_ok=True)
+        (kit / name).write_text(text, encoding="utf-8")
+    changed = sh(kit, "git status --porcelain --untracked-files=all").splitlines()
+    assert sorted(line.split()[-1] for line in changed) == sorted(CHAPTER_08)
+
+    assert "rien à signaler" in kit_command(kit, "kit.lint")
+    assert "prêt pour le chapitre 08" in kit_command(kit, "kit", "start", "08", "--workspace", str(ws))
+    assert (ws / "RELEASE.md").read_text() == CHAPTER_08["chapters/08-notes-de-version/RELEASE.md"]
+    said = kit_command(kit, "kit", "check", "08", "--workspace", str(ws), expect=1)
+    assert "RELEASE.md contient encore un TODO (ligne 3)" in said and "make hint-chapter08" in said
+    assert "remplacez la ligne TODO" in kit_command(kit, "kit", "hint", "08", "--workspace", str(ws))
+
+    (ws / "RELEASE.md").write_text("# Version 1.0\n\nUn modèle publié, et une application pour s'en servir.\n")
+    assert "Bravo ! La vérification du chapitre 08 est réussie" in kit_command(kit, "kit", "check", "08",
+                                                                              "--workspace", str(ws))
+
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    (submissions / "alice").symlink_to(ws)
+    kit_command(kit, "kit", "grade", "08", str(submissions), "--out", str(tmp_path / "grades"))
+    assert "1/1 apprenants ont tout réussi" in (tmp_path / "grades" / "report.md").read_text()
+    assert sh(kit, "git status --porcelain --untracked-files=all").splitlines() == changed  # the kit, untouched

@@ -55,12 +55,19 @@ def test_verdict_is_judged_again_when_the_checks_change(counted, tmp_path, monke
     checks = tmp_path / "checks"
     checks.mkdir()
     (checks / "test_chapter05.py").write_text("# version 1\n")
+    (checks / "pipeline.py").write_text("# version 1\n")
     monkeypatch.setattr(progress, "CHECKS", checks)
     progress.verdict(chapter, tiny.path)
     progress.verdict(chapter, tiny.path)
     (checks / "test_chapter05.py").write_text("# version 2\n")
     progress.verdict(chapter, tiny.path)
     assert calls == ["05", "05"]
+    (checks / "pipeline.py").write_text("# version 2\n")  # shared by every chapter's checks
+    progress.verdict(chapter, tiny.path)
+    assert calls == ["05", "05", "05"]
+    (checks / "test_chapter06.py").write_text("# another chapter's checks\n")
+    progress.verdict(chapter, tiny.path)
+    assert calls == ["05", "05", "05"]
 
 
 def test_status_stops_at_the_first_chapter_to_finish(counted, capsys):
