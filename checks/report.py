@@ -45,6 +45,13 @@ class ReportPlugin:
         report.check_title = check_title(item)
         report.check_error = call.excinfo.value if call.excinfo else None
 
+    def pytest_collectreport(self, report):
+        """A checks file that cannot even be imported: one failed check that says so, not "0/0"."""
+        if report.failed:
+            problem = (report.longreprtext.strip().splitlines() or ["?"])[-1].removeprefix("E").strip()
+            self.add(CheckResult("collect", "les vérifications du chapitre se chargent", FAILED, "internal_error",
+                                 MESSAGES["internal_error"].text.format(problem=problem[:300])))
+
     def pytest_runtest_logreport(self, report):
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.record(report)
@@ -67,6 +74,10 @@ class ReportPlugin:
         check = CheckResult(report.check_id, report.check_title, status, key, text,
                             hint=self.chapter.hint_for(key) if status == FAILED else None,
                             doc=MESSAGES[key].doc if status == FAILED else None, seconds=round(report.duration, 3))
+        self.add(check)
+
+    def add(self, check):
+        """Record a check's result and print it."""
         self.result.checks.append(check)
         self.write(f"  {check.symbol} {check.title}")
         if check.status == FAILED:

@@ -23,7 +23,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from checks.pipeline import Stage, inside, only_declared
+from checks.pipeline import Stage, inside
+from checks.stages import only_declared
 
 MISSING_INPUT = re.compile(r"dependency '([^']+)' does not exist|missing dependencies?: '?([^'\n]+)'?")
 MISSING_OUTPUT = re.compile(r"[Oo]utput '([^']+)' does not exist")

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 from checks.messages import CheckFailed
-from checks.pipeline import STAGE_TIMEOUT
+from checks.stages import STAGE_TIMEOUT
+from kit import course
 from kit import notebook as notebooks
 from kit.shell import kit_env, run
 
-SCRIPTS = {"data_extraction.py": "Extraction", "data_preprocessing.py": "Prétraitement",
-           "train.py": "Entraînement", "evaluate.py": "Évaluation"}
-GENERATED = ("subset", "preprocessed", "model.h5", "metrics.json")
+SCRIPTS = course.SCRIPTS
+GENERATED = course.OUTPUTS
 # What the kit's notebook prints when run: images per split, one feature map's shape.
 REFERENCE = {"splits": {"train": 200, "validation": 100, "test": 200}, "feature_shape": (4, 4, 64)}
 NAME_ERROR = re.compile(r"NameError: name '(\w+)' is not defined")

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from checks import pipeline
+from checks import stages as running
 from checks.messages import CheckFailed
+from kit import course
 
-SCRIPTS = ("data_extraction.py", "data_preprocessing.py", "train.py", "evaluate.py")
-OUTPUTS = ("subset", "preprocessed", "model.h5", "metrics.json")
+SCRIPTS = tuple(course.SCRIPTS)
+OUTPUTS = course.OUTPUTS
 # What `dvc exp run` must re-run after each input changes: exactly its downstream.
 DOWNSTREAM = {
     "data": SCRIPTS,
@@ -71,7 +73,7 @@ def by_script(stages):
 @pytest.fixture(scope="session")
 def ran(sandbox, stages, by_script):
     """Run the pipeline from scratch, once."""
-    return pipeline.run_from_scratch(sandbox, stages)
+    return running.run_from_scratch(sandbox, stages)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,17 @@
-"""Facts of the course that several chapters, the checks and the kit's tools share (a leaf: imports nothing)."""
+"""Facts of the course that several chapters, the checks and the kit's tools share (a leaf: imports nothing).
+
+What belongs to one chapter only is in its chapter.toml."""
 
 DATASETS = {"v1": 250, "v2": 500}  # images per class in each version of the dataset (make get-data)
 # The data and the base model are never committed to git: untracked in
 # chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
 NOT_IN_GIT = ("data", "base.h5")
 DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")  # git's, when the learner has none
+# The project's four scripts, in pipeline order, each with the notebook step it comes from (chapter 04).
+SCRIPTS = {"data_extraction.py": "Extraction", "data_preprocessing.py": "Prétraitement",
+           "train.py": "Entraînement", "evaluate.py": "Évaluation"}
+# What they produce: recomputable, so never in git (DVC outputs from chapter 05 on).
+OUTPUTS = ("subset", "preprocessed", "model.h5", "metrics.json")
+# The scripts' one reference copy; the colleague's notebook is generated from it (kit/notebook.py),
+# and chapter 05's folder shows it through links.
+SCRIPTS_SOURCE = "solutions/04-decoupage-du-notebook"

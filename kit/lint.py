@@ -38,9 +38,13 @@ def called_names(node):
 
 
 def shared_keys(checks_dir):
-    """{function of checks/pipeline.py: keys it can raise, through the module's own calls too}."""
-    tree = ast.parse((checks_dir / "pipeline.py").read_text(encoding="utf-8"))
-    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    """{function of the shared modules of checks/ (not a chapter's test_*.py): keys it can raise,
+    through their own calls too}."""
+    functions = {}
+    for module in sorted(Path(checks_dir).glob("*.py")):
+        if not module.name.startswith("test_"):
+            tree = ast.parse(module.read_text(encoding="utf-8"))
+            functions.update({node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)})
     keys = {name: raised_keys(node) for name, node in functions.items()}
     calls = {name: called_names(node) & set(functions) for name, node in functions.items()}
     changed = True
@@ -55,7 +59,7 @@ def shared_keys(checks_dir):
 
 
 def chapter_keys(checks_file, shared):
-    """Every message key the checks of one chapter can raise (directly or through checks/pipeline.py)."""
+    """Every message key the checks of one chapter can raise (directly or through the shared modules of checks/)."""
     tree = ast.parse(checks_file.read_text(encoding="utf-8"))
     keys = raised_keys(tree)
     for name in called_names(tree) & set(shared):
@@ -128,7 +132,9 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
         problems.append((f"solutions/{chapter.name}", "le dossier de la solution manque"))
     for name in chapter.exercise:
         path = chapter.folder / name
-        if not path.is_file():
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            problems.append((f"{where}/{name}", "lien vers un fichier hors du kit : il doit montrer un fichier du kit"))
+        elif not path.is_file():
             problems.append((f"{where}/{name}", "fichier d'exercice annoncé dans chapter.toml, mais absent"))
         elif (solution_folder / name).is_file() and "TODO" not in path.read_text(encoding="utf-8"):
             problems.append((f"{where}/{name}", "l'exercice a une solution mais aucun TODO ne dit quoi compléter"))

@@ -17,19 +17,22 @@ from pathlib import Path
 
 import nbformat
 
-from kit import KIT_ROOT
+from kit import KIT_ROOT, course
 
-SCRIPTS_DIR = KIT_ROOT / "solutions" / "04-decoupage-du-notebook"
+SCRIPTS_DIR = KIT_ROOT / course.SCRIPTS_SOURCE
 NOTEBOOK = "cats-or-dogs.ipynb"
-STEPS = [
-    ("data_extraction.py", "## 1. Extraction\n\nUn échantillon des images de `data/` est copié dans "
-     "`subset/`, réparti en trois jeux : entraînement, validation et test."),
-    ("data_preprocessing.py", "## 2. Prétraitement\n\nLe modèle pré-entraîné `base.h5` transforme chaque "
-     "image en caractéristiques (*features*), rangées dans `preprocessed/`."),
-    ("train.py", "## 3. Entraînement\n\nUn petit classifieur apprend à distinguer chats et chiens à partir "
-     "des caractéristiques ; il est enregistré dans `model.h5`."),
-    ("evaluate.py", "## 4. Évaluation\n\nL'exactitude (*accuracy*) du modèle sur le jeu de test : la part des images bien classées."),
-]
+DESCRIPTIONS = {
+    "data_extraction.py": "Un échantillon des images de `data/` est copié dans `subset/`, réparti en trois jeux : "
+                          "entraînement, validation et test.",
+    "data_preprocessing.py": "Le modèle pré-entraîné `base.h5` transforme chaque image en caractéristiques "
+                             "(*features*), rangées dans `preprocessed/`.",
+    "train.py": "Un petit classifieur apprend à distinguer chats et chiens à partir des caractéristiques ; il est "
+                "enregistré dans `model.h5`.",
+    "evaluate.py": "L'exactitude (*accuracy*) du modèle sur le jeu de test : la part des images bien classées.",
+}
+# Each script's cell title: its step's number and name (kit/course.py), then what it does.
+STEPS = [(script, f"## {number}. {name}\n\n{DESCRIPTIONS[script]}")
+         for number, (script, name) in enumerate(course.SCRIPTS.items(), 1)]
 INTRO = ("# Chats ou chiens ?\n\nLe notebook d'un collègue : il affine un classifieur d'images de chats et de "
          "chiens à partir d'un modèle pré-entraîné. Il a besoin de `data/` (les images) et de `base.h5` "
          "(le modèle de base) à côté de lui.")

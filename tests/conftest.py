@@ -1,15 +1,13 @@
 """Fixtures for the kit's own tests.
 
-`tiny` is a chapter-05 workspace in miniature: git + DVC, data/ and base.h5
-tracked, and stand-ins for the four scripts (tests/tiny/) that read and write
-the same paths as the real ones without TensorFlow, so a check runs in
-seconds. Tests break or fix it, then judge it with `python -m kit check`.
+`tiny` is a chapter-05 workspace in miniature (built by tests/variants.py, with
+the learners' variants of it), so a check runs in seconds. Tests break or fix
+it, then judge it with `python -m kit check`.
 """
 
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,8 +18,8 @@ from checks.result import FAILED, ChapterResult
 from kit import KIT_ROOT, workspace
 from kit.shell import kit_env, run, sh
 
-TINY_SCRIPTS = Path(__file__).parent / "tiny"
-SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
+from tests import variants
+from tests.variants import solution_spec  # noqa: F401 - the tests' usual import
 
 
 # Long, independent tests that any free worker may take (one chapter's replay each).
@@ -71,10 +69,14 @@ class TinyProject:
         self.path = path
 
     def write(self, name, text):
-        (self.path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        variants.write(self.path, name, text)
 
     def write_pipeline(self, spec):
-        (self.path / "dvc.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+        variants.write(self.path, "dvc.yaml", yaml.safe_dump(spec, sort_keys=False))
+
+    def become(self, variant):
+        """This learner's variant of the project (tests/variants.py), run if they ran it."""
+        return variants.apply(self.path, variant)
 
     def sh(self, command):
         return sh(self.path, command)
@@ -108,25 +110,9 @@ def copy_workspace(source, target):
     return copy_project(source, target)
 
 
-def solution_spec():
-    """The solution's dvc.yaml as a dict, to modify into variants."""
-    return yaml.safe_load(SOLUTION_DVC_YAML.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="session")
 def tiny_template(tmp_path_factory):
-    root = tmp_path_factory.mktemp("template") / "project"
-    (root / "data").mkdir(parents=True)
-    for label in ("cat", "dog"):
-        for index in range(4):
-            (root / "data" / f"{label}.{index}.jpg").write_bytes(f"{label}{index}".encode() * (10 + index * (label == "dog") * 5))
-    (root / "base.h5").write_bytes(b"\x89HDF fake base model")
-    for script in TINY_SCRIPTS.glob("*.py"):
-        shutil.copyfile(script, root / script.name)
-    sh(root, "git init -q -b main && git config user.name Test && git config user.email test@example.org")
-    sh(root, "dvc init -q && dvc config core.analytics false && dvc add -q data base.h5")
-    sh(root, "git add -A && git commit -qm start && git tag chapter05")
-    return root
+    return variants.build(tmp_path_factory.mktemp("template") / "project")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from kit.shell import VENV_BIN, run
 from tests.conftest import judge, sh, started
+from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
 
 
 @pytest.fixture
@@ -20,13 +21,17 @@ def start(tmp_path):
     return started("03", tmp_path / "ws")
 
 
-def test_solution_passes(tmp_path):
-    verdict = judge(started("03", tmp_path / "ws", solved=True), "03")
-    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+UNTOUCHED = {"test_default_remote": "no_remote"}
 
 
-def test_untouched_start_fails(start):
-    assert judge(start, "03").failed() == {"test_default_remote": "no_remote"}
+@pytest.fixture
+def solved(tmp_path):
+    return started("03", tmp_path / "solved", solved=True)
+
+
+@pytest.fixture
+def untouched(start):
+    return start
 
 
 def test_remote_only_local(start, tmp_path):

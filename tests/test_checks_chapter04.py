@@ -4,6 +4,7 @@ import pytest
 
 from kit import KIT_ROOT
 from tests.conftest import copy_workspace, judge, started
+from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
 
 SCRIPTS = KIT_ROOT / "solutions" / "04-decoupage-du-notebook"
 
@@ -28,16 +29,19 @@ def edit(path, script, old, new):
     (path / script).write_text(source.replace(old, new))
 
 
-def test_solution_passes(variant):
-    verdict = judge(variant, "04")
-    assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
+# The scripts hold the notebook's cells as they are: the first stops on a name the preparation cell defined.
+UNTOUCHED = {"test_scripts_run_in_order": "script_not_standalone"}
+UNTOUCHED_SAYS = "data_extraction.py"
 
 
-def test_untouched_start_fails(start):
-    """The scripts hold the notebook's cells as they are: the first stops on a name the preparation cell defined."""
-    verdict = judge(start, "04")
-    assert verdict.failed() == {"test_scripts_run_in_order": "script_not_standalone"}
-    assert "data_extraction.py" in verdict.checks["test_scripts_run_in_order"].message
+@pytest.fixture
+def solved(variant):
+    return variant
+
+
+@pytest.fixture
+def untouched(start):
+    return start
 
 
 def test_script_missing(variant):

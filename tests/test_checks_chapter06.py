@@ -2,8 +2,9 @@
 
 import pytest
 
-from kit import chapters
+from kit import chapters, workspace
 from tests.conftest import copy_workspace, judge, sh, started
+from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
 from tests.test_transcripts import assert_text_is_what_really_happens
 
 
@@ -12,13 +13,26 @@ def start(tmp_path_factory):
     return started("06", tmp_path_factory.mktemp("ch06") / "ws")
 
 
+@pytest.fixture(scope="module")
+def solved(start, tmp_path_factory):
+    """A copy of the start with the chapter's solution steps: Camille's experiment pulled, applied and run."""
+    path = copy_workspace(start, tmp_path_factory.mktemp("ch06-solved") / "ws")
+    for step in chapters.get("06").solution:
+        workspace.apply_step(path, step)
+    return path
+
+
 @pytest.fixture
 def variant(start, tmp_path):
     return copy_workspace(start, tmp_path / "ws")
 
 
-def test_untouched_start_fails(start):
-    assert judge(start, "06").failed() == {"test_experiment_pulled": "experiment_not_pulled"}
+@pytest.fixture
+def untouched(start):
+    return start
+
+
+UNTOUCHED = {"test_experiment_pulled": "experiment_not_pulled"}
 
 
 def test_pulled_not_applied(variant):
@@ -32,9 +46,9 @@ def test_applied_not_run(variant):
     assert judge(variant, "06").failed() == {"test_experiment_reproduced": "experiment_not_reproduced"}
 
 
-def test_own_experiment_removed(variant):
+def test_own_experiment_removed(solved, tmp_path):
     """Named as the learner knows it, with a way back that works."""
-    sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
+    variant = copy_workspace(solved, tmp_path / "ws")
     sh(variant, "dvc exp remove -q mon-essai")
     verdict = judge(variant, "06")
     assert verdict.failed() == {"test_own_experiments_kept": "own_experiment_lost"}
@@ -44,9 +58,9 @@ def test_own_experiment_removed(variant):
     assert judge(variant, "06").failed() == {}
 
 
-def test_commit_after_running_counts(variant):
+def test_commit_after_running_counts(solved, tmp_path):
     """The good practice: apply, run, then commit the results (HEAD moves past the experiments)."""
-    sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
+    variant = copy_workspace(solved, tmp_path / "ws")
     sh(variant, "git add -A && git commit -qm 'Expérience de Camille reproduite'")
     verdict = judge(variant, "06")
     assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output

@@ -2,13 +2,17 @@
 
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 
 from checks.result import FAILED, PASSED, CheckResult
-from kit import chapters, grading
-from tests.conftest import TinyProject, sh, solution_spec
+from kit import KIT_ROOT, chapters, grading
+from tools import make_submissions
+from tests.conftest import TinyProject, sh
+from tests.variants import BROKEN, CORRECT
 
 
 @pytest.fixture(scope="module")
@@ -16,23 +20,18 @@ def graded(tiny_template, tmp_path_factory):
     """Five tiny submissions: right, wrong, hanging, not a repository, a git bundle."""
     folder = tmp_path_factory.mktemp("submissions")
 
-    def learner(name, change=None, run=True):
+    def learner(name, variant):
         project = TinyProject(folder / name)
         shutil.copytree(tiny_template, project.path, symlinks=True)
-        spec = solution_spec()
-        if change:
-            change(project, spec)
-        project.write_pipeline(spec)
-        if run:
-            project.exp_run()
+        project.become(variant)
         return project
 
-    learner("alice")
-    learner("bob", lambda project, spec: spec["stages"]["evaluate"]["deps"].remove("model.h5"))
-    learner("carol", lambda project, spec: project.write("train.py", "import time\ntime.sleep(600)\n"), run=False)
+    learner("alice", CORRECT["the solution"])
+    learner("bob", BROKEN["evaluation not re-run after retraining"])
+    learner("carol", BROKEN["training hangs"])
     (folder / "dave").mkdir()
     (folder / "dave" / "notes.txt").write_text("pas un dépôt")
-    eve = learner("eve-source")
+    eve = learner("eve-source", CORRECT["the solution"])
     sh(eve.path, f"git add -A && git commit -qm done && git bundle create -q {folder / 'eve.bundle'} --all")
     shutil.rmtree(eve.path)
 
@@ -97,3 +96,15 @@ def test_html_report_renders_in_a_browser(graded, tmp_path):
                    check=True, capture_output=True, timeout=120)
     assert shot.stat().st_size > 10_000  # a real picture, not an empty page
     shutil.copyfile(shot, tmp_path / "report.png")
+
+
+def test_make_submissions_builds_a_class_from_the_registry(tmp_path):
+    """tools/make_submissions.py: the tests' own tiny project and variants, the usual mistakes first."""
+    assert set(make_submissions.MISTAKES) - {"not a repo"} <= set(BROKEN)
+    folder = tmp_path / "class"
+    subprocess.run([sys.executable, "tools/make_submissions.py", str(folder), "--count", "2"], cwd=KIT_ROOT,
+                   check=True, capture_output=True)
+    assert sorted(path.name for path in folder.iterdir()) == ["learner-01", "learner-02"]
+    assert (folder / "learner-01" / "dvc.lock").is_file()  # run, as the learner did
+    # The first mistake of the list: the original workshop's bug, the evaluation without model.h5.
+    assert "model.h5" not in yaml.safe_load((folder / "learner-01" / "dvc.yaml").read_text())["stages"]["evaluate"]["deps"]

@@ -102,9 +102,17 @@ def test_exercise_without_todo(course):
 def test_exercise_file_missing_or_unnamed_in_the_text(course):
     (course / "chapters/07-partager-le-modele/use_model/app.py").unlink()
     found(course, "use_model/app.py", "absent")
-    edit(course / "chapters/05-pipeline/chapter.toml", 'exercise = ["dvc.yaml"]', 'exercise = ["dvc.yaml", "params.yaml"]')
+    edit(course / "chapters/05-pipeline/chapter.toml", 'exercise = ["dvc.yaml"', 'exercise = ["dvc.yaml", "params.yaml"')
     (course / "chapters/05-pipeline/params.yaml").write_text("train: {}\n")
     found(course, "05-pipeline/README.md", "params.yaml")
+
+
+def test_exercise_shown_from_outside_the_kit(course, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "train.py"
+    outside.write_text("print('not the kit')\n")
+    (course / "chapters/05-pipeline/train.py").unlink()
+    (course / "chapters/05-pipeline/train.py").symlink_to(outside)
+    found(course, "05-pipeline/train.py", "hors du kit")
 
 
 def test_broken_transcript_annotation(course):

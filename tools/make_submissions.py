@@ -10,40 +10,18 @@ repository at all.
 """
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kit import KIT_ROOT  # noqa: E402
-from kit.shell import run, sh  # noqa: E402
+from tests import variants  # noqa: E402 - the tiny project and the learners' variants, as the tests use them
 
-TINY = KIT_ROOT / "tests" / "tiny"
-SOLUTION = yaml.safe_load((KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml").read_text(encoding="utf-8"))
-
-
-def forgot_model(spec, path):
-    spec["stages"]["evaluate"]["deps"].remove("model.h5")
-
-
-def merged(spec, path):
-    train, evaluate = spec["stages"].pop("train"), spec["stages"].pop("evaluate")
-    spec["stages"]["train_evaluate"] = {"cmd": "python train.py && python evaluate.py", "deps": train["deps"],
-                                        "outs": train["outs"], "metrics": evaluate["metrics"]}
-
-
-def no_metric(spec, path):
-    del spec["stages"]["evaluate"]["metrics"]
-
-
-def hangs(spec, path):
-    (path / "train.py").write_text("import time\ntime.sleep(3600)\n")
-
-
-MISTAKES = [forgot_model, forgot_model, forgot_model, merged, merged, no_metric, "yaml", "yaml", hangs, "not a repo"]
+# One class: mostly right, the usual mistakes, one that hangs, one that is not a repository.
+MISTAKES = ["original bug: evaluation without model.h5", "evaluation not re-run after retraining",
+            "training does not depend on its script", "stages merged", "stages merged",
+            "metrics.json not declared", "dvc.yaml badly indented", "dvc.yaml badly indented", "training hangs",
+            "not a repo"]
 
 
 def make(folder, index, mistake):
@@ -52,24 +30,9 @@ def make(folder, index, mistake):
         path.mkdir(parents=True)
         (path / "README.txt").write_text("J'ai oublié de rendre mon projet.\n")
         return
-    (path / "data").mkdir(parents=True)
-    for label in ("cat", "dog"):
-        for number in range(4):
-            (path / "data" / f"{label}.{number}.jpg").write_bytes(f"{label}{number}".encode() * (10 + number))
-    (path / "base.h5").write_bytes(b"\x89HDF fake base model")
-    for script in TINY.glob("*.py"):
-        shutil.copyfile(script, path / script.name)
-    sh(path, "git init -q -b main && git config user.name L && git config user.email l@example.org && dvc init -q "
-             "&& dvc config core.analytics false && dvc add -q data base.h5 && git add -A && git commit -qm start")
-    spec = yaml.safe_load(yaml.safe_dump(SOLUTION))
-    if callable(mistake):
-        mistake(spec, path)
-    if mistake == "yaml":
-        (path / "dvc.yaml").write_text("stages:\n  extract:\n    cmd: python data_extraction.py\n     deps: [data]\n")
-    else:
-        (path / "dvc.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    if mistake not in ("yaml", hangs):
-        run("dvc exp run -q", cwd=path, shell=True, timeout=120)
+    variants.build(path, name="L", email="l@example.org")
+    variant = variants.BROKEN[mistake] if mistake else variants.CORRECT["the solution"]
+    variants.apply(path, variant)
 
 
 def main():

@@ -1,0 +1,1 @@
+../../solutions/04-decoupage-du-notebook/data_preprocessing.py

@@ -1,0 +1,20 @@
+"""Step 4: measure the model's accuracy on the test features."""
+
+import os
+
+# Keep TensorFlow quiet: no C++ logs, no oneDNN notice (set before importing it).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras
+import numpy as np
+
+test_features = np.load("preprocessed/test_features.npy")
+test_labels = np.load("preprocessed/test_labels.npy")
+
+model = keras.models.load_model("model.h5", compile=False)
+model.compile(loss="binary_crossentropy", metrics=["accuracy"])
+test_loss, test_acc = model.evaluate(test_features, test_labels, verbose=0)
+print(f"test accuracy: {test_acc:.3f}")
+
+# TODO (plus loin dans le chapitre, « Ajouter une métrique ») : écrire l'exactitude dans metrics.json.
