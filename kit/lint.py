@@ -136,7 +136,7 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
             problems.append((f"{where}/{name}", "lien vers un fichier hors du kit : il doit montrer un fichier du kit"))
         elif not path.is_file():
             problems.append((f"{where}/{name}", "fichier d'exercice annoncé dans chapter.toml, mais absent"))
-        elif (solution_folder / name).is_file() and "TODO" not in path.read_text(encoding="utf-8"):
+        elif (solution_folder / name).is_file() and not path.is_symlink() and "TODO" not in path.read_text(encoding="utf-8"):
             problems.append((f"{where}/{name}", "l'exercice a une solution mais aucun TODO ne dit quoi compléter"))
     materials = {value for step in chapter.start + chapter.after_start + chapter.solution
                  for value in _strings(step) if (chapter.folder / value).is_dir()}

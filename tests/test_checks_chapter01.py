@@ -8,7 +8,7 @@ import pytest
 from kit import notebook, workspace
 from kit.shell import git
 from tests.conftest import copy_workspace, judge, started
-from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
+from tests.contract import test_solution_passes_and_untouched_exercise_fails, untouched  # noqa: F401 - run here
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +22,6 @@ def variant(solved, tmp_path):
 
 
 UNTOUCHED = {"test_data_and_base_model": "no_data", "test_generated_files_ignored": "not_ignored"}
-
-
-@pytest.fixture
-def untouched(tmp_path):
-    return started("01", tmp_path / "ws")
 
 
 def test_gitignore_missing(variant):

@@ -5,7 +5,7 @@ import pytest
 from kit import chapters, workspace
 from kit.shell import git, run
 from tests.conftest import judge, sh, started
-from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
+from tests.contract import solved, test_solution_passes_and_untouched_exercise_fails, untouched  # noqa: F401 - run here
 
 SOLUTION = chapters.get("02").solution
 
@@ -24,16 +24,6 @@ def start(tmp_path):
 
 
 UNTOUCHED = {"test_dvc_initialised": "dvc_not_initialised"}
-
-
-@pytest.fixture
-def solved(tmp_path):
-    return started("02", tmp_path / "solved", solved=True)
-
-
-@pytest.fixture
-def untouched(start):
-    return start
 
 
 def test_second_tag_missing(start):

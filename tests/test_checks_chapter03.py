@@ -13,7 +13,7 @@ import pytest
 
 from kit.shell import VENV_BIN, run
 from tests.conftest import judge, sh, started
-from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
+from tests.contract import solved, test_solution_passes_and_untouched_exercise_fails, untouched  # noqa: F401 - run here
 
 
 @pytest.fixture
@@ -22,16 +22,6 @@ def start(tmp_path):
 
 
 UNTOUCHED = {"test_default_remote": "no_remote"}
-
-
-@pytest.fixture
-def solved(tmp_path):
-    return started("03", tmp_path / "solved", solved=True)
-
-
-@pytest.fixture
-def untouched(start):
-    return start
 
 
 def test_remote_only_local(start, tmp_path):

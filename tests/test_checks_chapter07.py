@@ -7,7 +7,7 @@ import pytest
 from kit import chapters, colleague, workspace
 from kit.shell import git
 from tests.conftest import copy_workspace, judge, sh, started
-from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
+from tests import contract
 from tests.test_transcripts import assert_text_is_what_really_happens
 
 STEPS = chapters.get("07").solution
@@ -39,6 +39,8 @@ def test_text_is_what_really_happens(start):
     assert_text_is_what_really_happens(chapters.get("07"), start=start)
 
 
+# Run after the text's replay, which needs the start's origin before `solved` pushes to it.
+test_solution_passes_and_untouched_exercise_fails = contract.test_solution_passes_and_untouched_exercise_fails
 UNTOUCHED = {"test_artifact_declared": "artifact_missing", "test_artifact_stage": "no_artifact_stage"}
 
 

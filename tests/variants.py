@@ -199,16 +199,34 @@ CORRECT = {
                      "metrics": ["metrics.json"]},
         }
     }),
-    "file-level dependencies": Variant(lambda project, spec: {
-        "stages": {
-            "a": {"cmd": "python data_extraction.py", "deps": ["data", "data_extraction.py"], "outs": ["subset"]},
-            "b": {"cmd": "python data_preprocessing.py", "deps": ["subset", "base.h5", "data_preprocessing.py"],
-                  "outs": [f"preprocessed/{split}_{kind}.npy" for split in ("train", "validation", "test")
-                           for kind in ("features", "labels")]},
-            "c": {"cmd": "python train.py", "wdir": ".", "outs": ["model.h5"],
-                  "deps": ["train.py", "preprocessed/train_features.npy", "preprocessed/validation_features.npy"]},
-            "d": {"cmd": "python evaluate.py", "outs": [], "metrics": [{"metrics.json": {"cache": False}}],
-                  "deps": ["evaluate.py", "model.h5", "preprocessed/test_features.npy", "preprocessed/test_labels.npy"]},
-        }
-    }),
+    # Written by hand: comments, flow and block lists, one dependency per file.
+    "file-level dependencies": Variant(lambda project, spec: """\
+stages:
+  a:  # extraction
+    cmd: python data_extraction.py
+    deps: [data, data_extraction.py]
+    outs: [subset]
+  b:
+    cmd: python data_preprocessing.py
+    deps: [subset, base.h5, data_preprocessing.py]
+    outs:
+      - preprocessed/train_features.npy
+      - preprocessed/train_labels.npy
+      - preprocessed/validation_features.npy
+      - preprocessed/validation_labels.npy
+      - preprocessed/test_features.npy
+      - preprocessed/test_labels.npy
+  c:
+    cmd: python train.py
+    wdir: .
+    deps: [train.py, preprocessed/train_features.npy, preprocessed/validation_features.npy]
+    outs: [model.h5]
+  d:
+    cmd: python evaluate.py
+    deps: [evaluate.py, model.h5, preprocessed/test_features.npy, preprocessed/test_labels.npy]
+    outs: []
+    metrics:
+      - metrics.json:
+          cache: false
+"""),
 }
