@@ -3,6 +3,7 @@
 
 # Any python3 runs the bootstrap, which then picks the interpreter for .venv
 # (PYTHON=/path/to/python3.12 to choose it yourself). See kit/bootstrap.py.
+# KIT_LANG=en: the kit speaks English (see kit/lang.py); command-line variables reach the commands.
 BOOT_PYTHON = $(or $(PYTHON),$(firstword $(shell for p in python3 python3.13 python3.12 python3.11; do command -v $$p && break; done)))
 # The one message that cannot come from Python: there is none.
 NO_PYTHON = echo "Python 3 est introuvable : installez Python 3.11, 3.12 ou 3.13 (voir README, « Installation »)."; exit 1

@@ -6,17 +6,23 @@ The texts live in TOML catalogues (French, the reference language):
 check raises and what the hints of a chapter.toml name in `helps`), a text with
 {placeholders} and a doc link (a URL, or the name of one in the shared
 catalogue's [links] table). A key lives in one catalogue only.
+
+Beside each catalogue, its translation (`messages.en.toml`: the same keys, the
+same placeholders) is laid over it when the kit speaks that language (kit/lang.py);
+a chapter's translation also holds its checks' titles ([titles]: the French ones
+are the checks' docstrings).
 """
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit import KIT_ROOT
+from kit import KIT_ROOT, lang
 
 SHARED = Path("checks") / "messages.toml"
 CHAPTER_CATALOGUE = "messages.toml"
 LINKS = "links"
+TITLES = "titles"
 
 
 @dataclass(frozen=True)
@@ -36,17 +42,18 @@ def catalogues(root=KIT_ROOT):
     return [root / SHARED] + sorted((root / "chapters").glob(f"*/{CHAPTER_CATALOGUE}"))
 
 
-def load(root=KIT_ROOT):
-    """{key: Message} from every catalogue of the course under `root`."""
+def load(root=KIT_ROOT, language=None):
+    """{key: Message} from every catalogue of the course under `root`, in `language` (default: the kit's)."""
     root = Path(root)
     messages, links = {}, {}
     for path in catalogues(root):
         where = path.relative_to(root).as_posix()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = lang.localised(path, language)
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise CatalogueError(f"{where} : {error}") from None
         links.update(data.pop(LINKS, {}) if path == root / SHARED else {})
+        data.pop(TITLES, None)
         for key, entry in data.items():
             if key in messages:
                 raise CatalogueError(f"{where} : le message {key} est déjà dans {messages[key].catalogue}")
@@ -57,11 +64,20 @@ def load(root=KIT_ROOT):
     return messages
 
 
+def titles(chapter_folder, language=None):
+    """{check function: title} of a chapter's checks in `language`; {} in French (their docstrings)."""
+    language = language or lang.chosen()
+    path = lang.translation(Path(chapter_folder) / CHAPTER_CATALOGUE, language)
+    if language == lang.DEFAULT or not path.is_file():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8")).get(TITLES, {})
+
+
 MESSAGES = load()
 
 
 class CheckFailed(Exception):
-    """Raised by a check: what is wrong, where, and how to fix it (in French)."""
+    """Raised by a check: what is wrong, where, and how to fix it (in the kit's language)."""
 
     def __init__(self, key, **fields):
         self.key = key

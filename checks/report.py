@@ -8,13 +8,15 @@ the checks that needed it are marked as not checked.
 
 import pytest
 
-from checks.messages import MESSAGES, CheckFailed
+from checks.messages import MESSAGES, CheckFailed, titles
 from checks.result import FAILED, NOT_CHECKED, PASSED, ChapterResult, CheckResult, hint_line
+from kit import lang
 
 
-def check_title(item):
-    """What the learner reads for a check: its docstring's first line, parameters filled in."""
-    doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
+def check_title(item, translated):
+    """What the learner reads for a check: its title in the kit's language (`translated`), else its
+    docstring's first line, parameters filled in."""
+    doc = translated.get(item.originalname) or (item.function.__doc__ or item.name).strip().splitlines()[0]
     return doc.format(**check_params(item))
 
 
@@ -28,6 +30,7 @@ class ReportPlugin:
         self.chapter = chapter
         self.result = ChapterResult(chapter.number)
         self.reported = set()  # ids of shared failures already shown
+        self.titles = titles(chapter.folder)
 
     def write(self, text=""):
         try:
@@ -42,14 +45,14 @@ class ReportPlugin:
         report = outcome.get_result()
         params = check_params(item)
         report.check_id = item.originalname + (f"[{','.join(str(v) for v in params.values())}]" if params else "")
-        report.check_title = check_title(item)
+        report.check_title = check_title(item, self.titles)
         report.check_error = call.excinfo.value if call.excinfo else None
 
     def pytest_collectreport(self, report):
         """A checks file that cannot even be imported: one failed check that says so, not "0/0"."""
         if report.failed:
             problem = (report.longreprtext.strip().splitlines() or ["?"])[-1].removeprefix("E").strip()
-            self.add(CheckResult("collect", "les vérifications du chapitre se chargent", FAILED, "internal_error",
+            self.add(CheckResult("collect", lang.say("check", "collect_title"), FAILED, "internal_error",
                                  MESSAGES["internal_error"].text.format(problem=problem[:300])))
 
     def pytest_runtest_logreport(self, report):
@@ -86,14 +89,14 @@ class ReportPlugin:
             if check.hint:
                 self.write(f"      {hint_line(self.chapter.number, check.hint)}")
             if check.doc:
-                self.write(f"      Doc : {check.doc}")
+                self.write(f"      {lang.say('check', 'doc', doc=check.doc)}")
 
     def summary(self):
         count = self.result.score
         self.write()
         if self.result.passed:
-            every = f"Les {count} vérifications" if count > 1 else "La vérification"
-            self.write(f"Bravo ! {every} du chapitre {self.chapter.number} {'sont réussies' if count > 1 else 'est réussie'}.")
+            self.write(lang.say("check", "all_passed" if count > 1 else "one_passed", count=count,
+                                chapter=self.chapter.number))
         else:
-            self.write(f"{count}/{len(self.result.checks)} vérifications réussies. Corrigez la première en échec, puis relancez "
-                       f"make check-chapter{self.chapter.number}.")
+            self.write(lang.say("check", "some_failed", score=count, total=len(self.result.checks),
+                                chapter=self.chapter.number))

@@ -2,12 +2,14 @@
 
 `make check-chapterNN` prints it, `--report` writes it as JSON (its only
 serialisation), and `make status`, `make grade` and the kit's tests load it
-back. A leaf module: plain data, no pytest, no DVC.
+back. A leaf module: plain data, no pytest, no DVC (the hint line's words come from kit/interface.toml).
 """
 
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from kit import lang
 
 PASSED, FAILED, NOT_CHECKED = "passed", "failed", "not_checked"
 SYMBOLS = {PASSED: "✔", FAILED: "✘", NOT_CHECKED: "·"}
@@ -15,7 +17,7 @@ SYMBOLS = {PASSED: "✔", FAILED: "✘", NOT_CHECKED: "·"}
 
 def hint_line(chapter_number, hint):
     """How a failure points to the hint that helps (terminal, feedback files)."""
-    return f"Indice : make hint-chapter{chapter_number} N={hint}"
+    return lang.say("check", "hint", chapter=chapter_number, hint=hint)
 
 
 @dataclass

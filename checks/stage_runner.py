@@ -28,6 +28,7 @@ from checks.stages import only_declared
 
 MISSING_INPUT = re.compile(r"dependency '([^']+)' does not exist|missing dependencies?: '?([^'\n]+)'?")
 MISSING_OUTPUT = re.compile(r"[Oo]utput '([^']+)' does not exist")
+TAIL = 20_000  # characters of a stage's output kept: a stage may print gigabytes
 
 
 def missing_files(output):
@@ -39,7 +40,7 @@ def missing_files(output):
 
 @contextmanager
 def captured():
-    """Everything written to file descriptors 1 and 2 (the stage's command, DVC's log), as a list's one string."""
+    """What is written to file descriptors 1 and 2 (the stage's command, DVC's log): its end, as a list's one string."""
     text = []
     with tempfile.TemporaryFile() as log:
         sys.stdout.flush()
@@ -56,7 +57,7 @@ def captured():
             os.dup2(saved[1], 2)
             os.close(saved[0])
             os.close(saved[1])
-            log.seek(0)
+            log.seek(max(0, log.seek(0, os.SEEK_END) - TAIL))  # the end is what explains a failure
             text.append(log.read().decode("utf-8", errors="replace"))
 
 
@@ -88,7 +89,7 @@ def attempt(project, stage, hide, out):
     else:
         ok, output = reproduce(project, stage)
     missing_input, missing_output = missing_files(output) if not ok else (None, None)
-    return {"ok": ok, "output": output[-20000:], "missing_input": missing_input, "missing_output": missing_output}
+    return {"ok": ok, "output": output[-TAIL:], "missing_input": missing_input, "missing_output": missing_output}
 
 
 def main(project, events, stages):

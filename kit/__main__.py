@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from kit import KIT_ROOT, KitError, chapters
+from kit import KIT_ROOT, KitError, chapters, lang
 from kit.system_messages import START
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
@@ -128,7 +128,10 @@ def main(argv=None):
         command.set_defaults(func=func)
     args = parser.parse_args(argv)
     try:
+        lang.settle(getattr(args, "workspace", None))  # KIT_LANG, else the language the workspace was started in
         args.func(args)
+    except lang.UnknownLanguage as error:
+        sys.exit(str(error))
     except (KitError, RuntimeError) as error:
         sys.exit(f"Erreur : {error}")
     except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): stop quietly, as a shell tool does

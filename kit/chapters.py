@@ -43,11 +43,10 @@ applied (solve_only steps left out), N's start steps and exercise files
 added, committed and tagged `chapterNN`.
 """
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit import KIT_ROOT
+from kit import KIT_ROOT, lang
 
 CHAPTERS_DIR = KIT_ROOT / "chapters"
 STEP_FLAGS = {"solve_only", "stand_in"}
@@ -97,7 +96,7 @@ MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "afte
 
 
 def _load(folder):
-    data = tomllib.loads((folder / "chapter.toml").read_text(encoding="utf-8"))
+    data = lang.localised(folder / "chapter.toml")  # with chapter.en.toml's title and hints in English
     if unknown := set(data) - MANIFEST_KEYS:
         raise ValueError(f"{folder.name}/chapter.toml : clé(s) inconnue(s) {sorted(unknown)}")
     for step in data.get("start", []) + data.get("after_start", []) + data.get("solution", []):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from checks.report import ReportPlugin
+from kit import lang
 
 # Only the report plugin writes: pytest's own terminal lines are off.
 PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:warnings"]
@@ -26,7 +27,7 @@ def check(chapter, workspace, report=None, stream=None):
             except BrokenPipeError:  # e.g. piped into `head`, which has stopped reading
                 pass
     plugin = ReportPlugin(stream, chapter)
-    plugin.write(f"Chapitre {chapter.number} : {chapter.title}  (espace de travail : {workspace})")
+    plugin.write(lang.say("check", "header", chapter=chapter.number, title=chapter.title, workspace=workspace))
     # The workspace reaches the checks as options of this one pytest run (checks/conftest.py).
     pytest.main([str(chapter.checks_path), *PYTEST_ARGS, f"--check-workspace={workspace}",
                  f"--check-chapter={chapter.number}"], plugins=[plugin])

@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 from checks import messages as catalogue
-from kit import KIT_ROOT, chapters, transcripts
+from kit import KIT_ROOT, chapters, lang, transcripts
 
 # Its message is already the whole fix (make start-chapterNN), in every chapter.
 SELF_EXPLAINING = {"no_workspace"}
 CHAPTER_FILES = {"README.md", "chapter.toml", catalogue.CHAPTER_CATALOGUE}
+CHAPTER_FILES |= {lang.translation(name, other).name for name in CHAPTER_FILES for other in lang.LANGUAGES
+                  if other != lang.DEFAULT}
 SOLUTION_NOTES = {"README.md"}  # a solution folder may explain itself to the instructor
 
 

@@ -14,7 +14,7 @@ import shutil
 import time
 from pathlib import Path
 
-from kit import KIT_ROOT, KitError, chapters, colleague, notebook, state
+from kit import KIT_ROOT, KitError, chapters, colleague, lang, notebook, state
 from kit.course import DATASETS, DEFAULT_IDENTITY, NOT_IN_GIT
 from kit.shell import git, run, sh
 from kit.system_messages import START
@@ -208,7 +208,7 @@ def build(number, workspace, force=False):
             apply_step(workspace, step, chapter.folder)
         previous = chapter
     record_kit_refs(workspace)
-    state.save(workspace, "start", {"built": chapter.number})
+    state.save(workspace, "start", {"built": chapter.number, "lang": lang.chosen()})
     return workspace
 
 

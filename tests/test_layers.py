@@ -12,7 +12,7 @@ import pytest
 
 from kit import KIT_ROOT
 
-LEAVES = {"kit", "kit.course", "kit.shell", "kit.state", "kit.notebook", "kit.system_messages", "kit.limits"}
+LEAVES = {"kit", "kit.course", "kit.shell", "kit.state", "kit.notebook", "kit.system_messages", "kit.limits", "kit.lang"}
 OWN = ("kit", "checks")
 
 

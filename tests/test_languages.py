@@ -1,0 +1,108 @@
+"""The kit in two languages: French, the reference, and English, chosen with KIT_LANG.
+
+Every catalogue has its translation with the same keys and placeholders; the same
+submission gets the same verdicts in both, with messages naming the same files and stages.
+"""
+
+import ast
+import string
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from checks import messages
+from checks.result import ChapterResult
+from kit import KIT_ROOT, chapters, lang
+from kit.shell import kit_env
+from tests.variants import BROKEN
+
+ENGLISH = "en"
+CATALOGUES = [KIT_ROOT / messages.SHARED, lang.INTERFACE, *sorted((KIT_ROOT / "chapters").glob("*/messages.toml"))]
+
+
+def read(path):
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def texts(table, prefix=""):
+    """{dotted key: text} of every string of a catalogue (links and doc addresses are not text)."""
+    found = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            found.update(texts(value, f"{prefix}{key}."))
+        elif isinstance(value, str) and key != "doc" and prefix != f"{messages.LINKS}.":
+            found[prefix + key] = value
+    return found
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.relative_to(KIT_ROOT).as_posix())
+def test_every_text_has_its_translation_with_the_same_placeholders(path):
+    french = texts(read(path))
+    english = texts(read(lang.translation(path, ENGLISH)))
+    english = {key: text for key, text in english.items() if not key.startswith(f"{messages.TITLES}.")}
+    assert set(english) == set(french)
+    for key, text in french.items():
+        assert placeholders(english[key]) == placeholders(text), key
+        assert english[key].strip() and english[key] != text or not text.strip(), key
+
+
+@pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
+def test_every_chapter_has_its_title_hints_and_check_titles_in_english(chapter):
+    french, english = read(chapter.folder / "chapter.toml"), read(lang.translation(chapter.folder / "chapter.toml", ENGLISH))
+    assert set(english) == {"title", "hints"} and english["title"] != french["title"]
+    assert len(english["hints"]) == len(french["hints"])
+    assert all(hint["text"].strip() and set(hint) == {"text"} for hint in english["hints"])
+    tree = ast.parse(chapter.checks_path.read_text(encoding="utf-8"))
+    checks = {node.name: ast.get_docstring(node).splitlines()[0] for node in tree.body
+              if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    titles = messages.titles(chapter.folder, ENGLISH)
+    assert set(titles) == set(checks)
+    for name, title in titles.items():
+        assert placeholders(title) == placeholders(checks[name]), name
+
+
+def judged(tiny, language):
+    """`python -m kit check 05` on the tiny project, in `language`: {check id: (status, key, message)}."""
+    report = tiny.path.parent / f"report-{language}.json"
+    proc = subprocess.run([sys.executable, "-m", "kit", "check", "05", "--workspace", str(tiny.path),
+                           "--report", str(report)], cwd=KIT_ROOT, env=kit_env({"KIT_LANG": language}),
+                          capture_output=True, text=True, timeout=300)
+    result = ChapterResult.load(report)
+    return proc.stdout, {check.id: (check.status, check.key, check.message or "") for check in result.checks}
+
+
+def test_the_same_submission_gets_the_same_verdicts_in_both_languages(tiny):
+    tiny.become(BROKEN["script name misspelt in cmd"])
+    french_output, french = judged(tiny, "fr")
+    english_output, english = judged(tiny, ENGLISH)
+    assert {check: verdict[:2] for check, verdict in french.items()} == \
+           {check: verdict[:2] for check, verdict in english.items()}
+    message = english["test_one_stage_per_script"][2]
+    assert "train" in message and "trian.py" in message and "train.py" in message
+    assert message != french["test_one_stage_per_script"][2]
+    assert "Chapter 05" in english_output and "Hint: make hint-chapter05" in english_output
+    assert "Chapitre 05" in french_output and "Indice : make hint-chapter05" in french_output
+
+
+def test_an_unknown_language_is_refused_in_one_sentence(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kit", "hint", "05", "--workspace", str(tmp_path)], cwd=KIT_ROOT,
+                          env=kit_env({"KIT_LANG": "de"}), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "KIT_LANG=de" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_workspace_keeps_the_language_it_was_started_in(tmp_path):
+    ws = tmp_path / "ws"
+    run = lambda *args, **env: subprocess.run([sys.executable, "-m", "kit", *args, "--workspace", str(ws)],  # noqa: E731
+                                              cwd=KIT_ROOT, env=kit_env(env), capture_output=True, text=True,
+                                              timeout=300)
+    assert run("start", "01", KIT_LANG=ENGLISH).returncode == 0
+    english = chapters.get("01")  # read here in French: the hint must come from the English manifest
+    said = run("hint", "01").stdout  # no KIT_LANG: the workspace's language
+    assert "Hint 1/" in said and english.hints[0]["text"][:30] not in said
+    assert "Indice 2/" in run("hint", "01", KIT_LANG="fr").stdout  # KIT_LANG still wins (and the next hint)
