@@ -23,6 +23,7 @@ SHARED = Path("checks") / "messages.toml"
 CHAPTER_CATALOGUE = "messages.toml"
 LINKS = "links"
 TITLES = "titles"
+PHRASES = "phrases"  # pieces a check puts inside a message ({why}, {where}...), in the same language
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,17 @@ def catalogues(root=KIT_ROOT):
 
 def load(root=KIT_ROOT, language=None):
     """{key: Message} from every catalogue of the course under `root`, in `language` (default: the kit's)."""
+    return _read(root, language)[0]
+
+
+def phrases(root=KIT_ROOT, language=None):
+    """{key: text} of the [phrases] tables of every catalogue, in `language`."""
+    return _read(root, language)[1]
+
+
+def _read(root, language):
     root = Path(root)
-    messages, links = {}, {}
+    messages, links, pieces = {}, {}, {}
     for path in catalogues(root):
         where = path.relative_to(root).as_posix()
         try:
@@ -54,6 +64,7 @@ def load(root=KIT_ROOT, language=None):
             raise CatalogueError(f"{where} : {error}") from None
         links.update(data.pop(LINKS, {}) if path == root / SHARED else {})
         data.pop(TITLES, None)
+        pieces.update(data.pop(PHRASES, {}))
         for key, entry in data.items():
             if key in messages:
                 raise CatalogueError(f"{where} : le message {key} est déjà dans {messages[key].catalogue}")
@@ -61,7 +72,7 @@ def load(root=KIT_ROOT, language=None):
                 raise CatalogueError(f"{where} : [{key}] doit avoir un texte (text = \"...\") et au plus un lien (doc)")
             doc = entry.get("doc")
             messages[key] = Message(entry["text"], links.get(doc, doc), where)
-    return messages
+    return messages, pieces
 
 
 def titles(chapter_folder, language=None):
@@ -73,7 +84,17 @@ def titles(chapter_folder, language=None):
     return tomllib.loads(path.read_text(encoding="utf-8")).get(TITLES, {})
 
 
-MESSAGES = load()
+MESSAGES, PHRASE_TEXTS = _read(KIT_ROOT, None)
+
+
+def phrase(key, **fields):
+    """A piece of a message, in the kit's language: phrase("quoted", name="train") -> « train »."""
+    return PHRASE_TEXTS[key].format(**fields)
+
+
+def quoted(names):
+    """Stage names as a message shows them: « a », « b »."""
+    return ", ".join(phrase("quoted", name=name) for name in names)
 
 
 class CheckFailed(Exception):

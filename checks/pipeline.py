@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 import yaml
 
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase
 from kit.shell import git, run
 
 logging.getLogger("dvc").setLevel(logging.CRITICAL)
@@ -57,20 +57,20 @@ class Stage:
 
 
 def _yaml_error(error, project):
-    """Turn DVC's YAML errors into a French message with line and column."""
+    """Turn DVC's YAML errors into the learner's message, with line and column."""
     from dvc.utils.strictyaml import YAMLSyntaxError, determine_linecol
     from dvc.utils.serialize import parse_yaml_for_update
 
     if isinstance(error, YAMLSyntaxError):
         cause = error.exc.__cause__
         mark = getattr(cause, "problem_mark", None) or getattr(cause, "context_mark", None)
-        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
+        where = phrase("at_line", line=mark.line + 1, column=mark.column + 1) if mark else ""
         problem = getattr(cause, "problem", None) or str(cause or error)
         return CheckFailed("yaml_syntax", where=where, problem=problem)
     first = error.exc.errors[0]
     path = " -> ".join(str(part) for part in first.path) or "dvc.yaml"
     line, col, _ = determine_linecol(parse_yaml_for_update(error.text, error.path) or {}, list(first.path))
-    where = f" (ligne {line}, colonne {col})" if line else ""
+    where = phrase("at_line", line=line, column=col) if line else ""
     return CheckFailed("yaml_schema", where=where, problem=first.error_message, path=path)
 
 

@@ -8,7 +8,7 @@ the checks that needed it are marked as not checked.
 
 import pytest
 
-from checks.messages import MESSAGES, CheckFailed, titles
+from checks.messages import MESSAGES, PHRASE_TEXTS, CheckFailed, titles
 from checks.result import FAILED, NOT_CHECKED, PASSED, ChapterResult, CheckResult, hint_line
 from kit import lang
 
@@ -17,7 +17,9 @@ def check_title(item, translated):
     """What the learner reads for a check: its title in the kit's language (`translated`), else its
     docstring's first line, parameters filled in."""
     doc = translated.get(item.originalname) or (item.function.__doc__ or item.name).strip().splitlines()[0]
-    return doc.format(**check_params(item))
+    shown = {name: PHRASE_TEXTS.get(value, value) if isinstance(value, str) else value  # a phrase's key: its text
+             for name, value in check_params(item).items()}
+    return doc.format(**shown)
 
 
 def check_params(item):

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase
 from kit import KIT_ROOT
 from kit.shell import kit_env
 
@@ -147,7 +147,7 @@ def run_from_scratch(project, stages):
             raise CheckFailed("missing_input", stage=stage.name, path=attempt["missing_input"])
         if attempt["missing_output"]:
             raise CheckFailed("missing_output", path=attempt["missing_output"],
-                              why=f"l'étape « {stage.name} » le déclare dans ses outs mais son script ne l'a pas écrit.")
+                              why=phrase("declared_not_written", stage=stage.name))
         raise CheckFailed("stage_failed", stage=stage.name, cmd=stage.cmd, error=_last_error(attempt["output"]))
     outside = sorted(name for name in set(os.listdir(Path(project).parent)) - beside if not name.startswith("hidden-"))
     return RunReport(undeclared, outside)

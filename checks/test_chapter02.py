@@ -6,7 +6,7 @@ cache: checking out each tag there must bring back that version of data/.
 
 import pytest
 
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase
 from checks.pipeline import yaml_at
 from kit.course import DATASETS
 from kit.shell import git, run, tracked
@@ -77,7 +77,7 @@ def test_file_count(sandbox, tag):
     try:
         found = len(DVCFileSystem(str(sandbox), rev=tag).find("data"))
     except Exception as error:  # noqa: BLE001 - DVC raises many kinds when the cache lacks the version
-        raise CheckFailed("version_not_restored", tag=tag, problem=f"DVC ne trouve pas cette version : {error}"[:200]) from None
+        raise CheckFailed("version_not_restored", tag=tag, problem=phrase("version_not_found", error=error)[:200]) from None
     if found != VERSIONS[tag]:
         right = commit_with_count(sandbox, VERSIONS[tag])
         if right:  # the right version was committed: the tag is just in the wrong place
@@ -116,4 +116,4 @@ def test_checkout_restores_version(colleague_clone, tag):
         problem = f"{found} fichiers au lieu de {VERSIONS[tag]}" if result.ok else result.last_lines(1)
         raise CheckFailed("version_not_restored", tag=tag, problem=problem)
     if not run(["dvc", "status", "-q", "data.dvc", "base.h5.dvc"], cwd=colleague_clone).ok:
-        raise CheckFailed("version_not_restored", tag=tag, problem="dvc status signale encore des différences")
+        raise CheckFailed("version_not_restored", tag=tag, problem=phrase("status_differs"))

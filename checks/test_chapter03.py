@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from checks import pipeline
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase
 from checks.sandbox import pin_local_remotes
 from kit.shell import committed, git, run
 
@@ -64,10 +64,10 @@ def test_colleague_can_pull(workspace, sandbox, remote, tmp_path_factory):
     clone = colleague_clone(sandbox, workspace, tmp_path_factory.mktemp("colleague"))
     pulled = run(["dvc", "pull", "-q"], cwd=clone, timeout=600)
     if not pulled.ok:
-        raise CheckFailed("clone_pull_failed", problem=pulled.last_lines(1) or "dvc pull a échoué")
+        raise CheckFailed("clone_pull_failed", problem=pulled.last_lines(1) or phrase("pull_failed"))
     missing = pull_missing(clone)
     if missing:
-        raise CheckFailed("clone_pull_failed", problem=f"{missing} manque(nt) après dvc pull")
+        raise CheckFailed("clone_pull_failed", problem=phrase("missing_after_pull", missing=missing))
 
 
 def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_factory):
@@ -82,7 +82,7 @@ def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_fact
     for tag in tags:
         git(clone, "checkout", "-q", "--force", tag)
         pulled = run(["dvc", "pull", "-q", "--force", "--remote", name], cwd=clone, timeout=600)
-        problem = (pulled.last_lines(1) or "dvc pull a échoué") if not pulled.ok else pull_missing(clone)
+        problem = (pulled.last_lines(1) or phrase("pull_failed")) if not pulled.ok else pull_missing(clone)
         if problem:
             raise CheckFailed("tag_version_not_pushed", tag=tag, problem=f"{problem}"[:200])
 
@@ -100,5 +100,5 @@ def pull_missing(clone):
     dvcfiles = [path for path in clone.glob("*.dvc") if path.is_file()]  # not the .dvc/ folder
     missing = [dvcfile.stem for dvcfile in dvcfiles if not (clone / dvcfile.stem).exists()]
     if missing or not run(["dvc", "status", "-q", *[path.name for path in dvcfiles]], cwd=clone).ok:
-        return ", ".join(missing) or "des fichiers"
+        return ", ".join(missing) or phrase("some_files")
     return ""

@@ -12,7 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase
 from checks.stages import STAGE_TIMEOUT
 from kit import course
 from kit import notebook as notebooks
@@ -98,9 +98,9 @@ def test_features_like_the_notebook(sandbox, outputs):
             try:
                 array = np.load(sandbox / "preprocessed" / name)
             except (OSError, ValueError) as error:
-                raise CheckFailed("wrong_features", name=name, problem=f"illisible ou absent ({error})"[:150]) from None
+                raise CheckFailed("wrong_features", name=name, problem=phrase("unreadable", error=error)[:150]) from None
             if array.shape != shape:
-                raise CheckFailed("wrong_features", name=name, problem=f"dimensions {array.shape} au lieu de {shape}")
+                raise CheckFailed("wrong_features", name=name, problem=phrase("wrong_shape", shape=array.shape, expected=shape))
 
 
 def test_model_loads(sandbox, outputs):

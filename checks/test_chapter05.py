@@ -13,7 +13,7 @@ import pytest
 
 from checks import pipeline
 from checks import stages as running
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase, quoted
 from kit import course
 
 SCRIPTS = tuple(course.SCRIPTS)
@@ -57,7 +57,7 @@ def by_script(stages):
             raise CheckFailed("stage_runs_several", stage=stage.name, scripts=", ".join(sorted(stage.scripts)))
         for script in stage.scripts:
             if script in found:
-                raise CheckFailed("script_in_several", script=script, stages=f"« {found[script].name} », « {stage.name} »")
+                raise CheckFailed("script_in_several", script=script, stages=quoted([found[script].name, stage.name]))
             found[script] = stage
     unmatched = [script for script in SCRIPTS if script not in found]
     for stage in stages:
@@ -95,10 +95,10 @@ def test_runs_from_scratch(sandbox, stages, undeclared):
     declared = {out for stage in stages for out in stage.outs}
     for output in OUTPUTS:
         if not (sandbox / output).exists():
-            raise CheckFailed("missing_output", path=output, why="aucune étape ne l'a produit. Vérifiez les scripts et les outs.")
+            raise CheckFailed("missing_output", path=output, why=phrase("never_produced"))
         if not any(out == output or out.startswith(output + "/") or output.startswith(out + "/") for out in declared):
             raise CheckFailed("missing_output", path=output,
-                              why="il existe mais aucune étape ne le déclare (outs ou metrics) : DVC ne le suit pas.")
+                              why=phrase("produced_undeclared"))
 
 
 def test_stages_declare_what_they_read(undeclared):
@@ -117,8 +117,7 @@ def test_second_run_does_nothing(sandbox, undeclared):
     """une deuxième exécution ne relance aucune étape"""
     stale = pipeline.stale_stages(sandbox)
     if stale:
-        raise CheckFailed("rerun_needed", stages=", ".join(f"« {s} »" for s in sorted(stale)),
-                          why="Une étape modifie-t-elle un fichier qu'une autre produit ou lit ? Une étape sans deps est toujours relancée.")
+        raise CheckFailed("rerun_needed", stages=quoted(sorted(stale)), why=phrase("rerun_why"))
 
 
 @pytest.mark.parametrize("changed", list(DOWNSTREAM))
@@ -139,10 +138,10 @@ def test_change_reruns_downstream(sandbox, stages, by_script, undeclared, change
     missing, extra = sorted(expected - stale), sorted(stale - expected)
     if missing:
         produced = sorted({out for stage in by_script.values() if stage.name in stale for out in stage.outs})
-        detail = f"Les étapes relancées produisent {', '.join(produced)} : « {missing[0]} » lit-elle l'un d'eux ?" if produced else ""
-        raise CheckFailed("not_invalidated", changed=changed, stages=", ".join(f"« {s} »" for s in missing), detail=detail)
+        detail = phrase("rerun_detail", outputs=", ".join(produced), stage=missing[0]) if produced else ""
+        raise CheckFailed("not_invalidated", changed=changed, stages=quoted(missing), detail=detail)
     if extra:
-        raise CheckFailed("over_invalidated", changed=changed, stages=", ".join(f"« {s} »" for s in extra))
+        raise CheckFailed("over_invalidated", changed=changed, stages=quoted(extra))
 
 
 def test_metrics_file(sandbox, undeclared):

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from checks import pipeline
-from checks.messages import CheckFailed
+from checks.messages import CheckFailed, phrase
 from kit import KIT_ROOT
 from kit.shell import committed, free_port, kit_env, run, stop_group
 
@@ -35,7 +35,7 @@ def declared(sandbox):
         raise CheckFailed("dvc_error", problem=str(error)[:300]) from None
     artifacts = {name: artifact for per_file in found.values() for name, artifact in per_file.items()}
     if NAME not in artifacts:
-        others = f" (trouvé : {', '.join(artifacts)})" if artifacts else ""
+        others = phrase("found_others", names=", ".join(artifacts)) if artifacts else ""
         raise CheckFailed("artifact_missing", name=NAME, found=others)
     return artifacts[NAME]
 
@@ -46,12 +46,12 @@ def resolved(sandbox, declared):
     import dvc.api
 
     if not run(["git", "tag", "--list", f"{NAME}@*"], cwd=sandbox).output.strip():
-        raise CheckFailed("gto_missing", name=NAME, what="enregistré", command=f"gto register {NAME}")
+        raise CheckFailed("gto_missing", name=NAME, what=phrase("registered"), command=f"gto register {NAME}")
     try:
         with pipeline.inside(sandbox):
             return dvc.api.artifacts_show(NAME, stage=STAGE, repo=str(sandbox))
     except Exception:  # noqa: BLE001 - gto/DVC raise several kinds when nothing is assigned
-        raise CheckFailed("gto_missing", name=NAME, what=f"assigné au stade {STAGE}",
+        raise CheckFailed("gto_missing", name=NAME, what=phrase("assigned", stage=STAGE),
                           command=f"gto assign {NAME} --stage {STAGE}") from None
 
 
@@ -72,14 +72,14 @@ def test_artifact_stage(sandbox):
                        and (sandbox / "models" / name).read_bytes() == (sandbox / name).read_bytes()
                        for name in ("model.h5", "base.h5"))
     if stale or not copies_match:
-        raise CheckFailed("artifact_stale", stages=", ".join(sorted(stale)) or "aucune étape")
+        raise CheckFailed("artifact_stale", stages=", ".join(sorted(stale)) or phrase("no_stage"))
 
 
 def test_committed(sandbox):
     """dvc.yaml et dvc.lock sont commités"""
     changed = [name for name in ("dvc.yaml", "dvc.lock") if not committed(sandbox, name)]
     if changed:
-        raise CheckFailed("artifact_not_committed", files=" et ".join(changed))
+        raise CheckFailed("artifact_not_committed", files=", ".join(changed))
 
 
 def test_registered_and_assigned(resolved):
@@ -91,14 +91,14 @@ def test_published(sandbox, resolved):
     remote_tags = run(["git", "ls-remote", "--tags", "origin", f"{NAME}*"], cwd=sandbox, timeout=60)
     names = remote_tags.output if remote_tags.ok else ""
     if f"refs/tags/{NAME}@" not in names or f"refs/tags/{NAME}#{STAGE}#" not in names:
-        raise CheckFailed("artifact_not_published", problem="les tags gto ne sont pas sur origin")
+        raise CheckFailed("artifact_not_published", problem=phrase("tags_not_on_origin"))
     try:
         with pipeline.opened_repo(sandbox) as repo:
             status = repo.status(targets=[resolved["path"]], cloud=True)
     except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
-        raise CheckFailed("artifact_not_published", problem=f"stockage distant illisible ({error})"[:200]) from None
+        raise CheckFailed("artifact_not_published", problem=phrase("remote_unreadable", error=error)[:200]) from None
     if any(state == "new" for state in status.values()):
-        raise CheckFailed("artifact_not_published", problem="models/ n'est pas sur le stockage distant")
+        raise CheckFailed("artifact_not_published", problem=phrase("not_on_remote"))
 
 
 def origin_from_app_folder(sandbox, workspace):
@@ -108,7 +108,7 @@ def origin_from_app_folder(sandbox, workspace):
         url = os.path.join(workspace, url)
     if url and os.path.isabs(url):
         return os.path.relpath(url, workspace / "use_model")
-    return url or "<dépôt du projet>"
+    return url or phrase("project_repo")
 
 
 def test_fetched_into_app_folder(sandbox, workspace, resolved):
@@ -120,9 +120,9 @@ def test_fetched_into_app_folder(sandbox, workspace, resolved):
         fetched = sandbox / "use_model" / "models" / name
         problem = None
         if not fetched.is_file():
-            problem = "n'existe pas"
+            problem = phrase("file_missing")
         elif fetched.read_bytes() != fs.read_bytes(f"{resolved['path'].rstrip('/')}/{name}"):
-            problem = "n'est pas celui du stade test"
+            problem = phrase("not_test_stage")
         if problem:
             raise CheckFailed("artifact_not_fetched", file=name, problem=problem, name=NAME,
                               origin=origin_from_app_folder(sandbox, workspace))
@@ -145,7 +145,7 @@ def app_url(sandbox, tmp_path_factory):
     """Start use_model/app.py with uvicorn on a free loopback port; stop it at the end."""
     folder = sandbox / "use_model"
     if not (folder / "app.py").is_file():
-        raise CheckFailed("app_not_started", problem="use_model/app.py n'existe pas")
+        raise CheckFailed("app_not_started", problem=phrase("app_missing"))
     port = free_port()
     log = tmp_path_factory.mktemp("app") / "uvicorn.log"
     with open(log, "w") as output:
@@ -161,7 +161,7 @@ def app_url(sandbox, tmp_path_factory):
             time.sleep(0.3)
         else:
             lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
-            problem = lines[-1] if lines else f"pas de réponse en {APP_START_TIMEOUT} s"
+            problem = lines[-1] if lines else phrase("no_answer", seconds=APP_START_TIMEOUT)
             raise CheckFailed("app_not_started", problem=problem.replace(f"{sandbox}/", "")[:250])
         yield f"http://127.0.0.1:{port}/cats-or-dogs/"
     finally:
@@ -180,13 +180,14 @@ def test_app_answers_correctly(app_url):
                           minimum=round(100 * MIN_ACCURACY))
 
 
-@pytest.mark.parametrize("case", ["un fichier qui n'est pas une image", "un fichier vide", "une requête sans fichier"])
+# Each case's name is a phrase of the chapter's catalogue (case_not_an_image...): the title shows it.
+@pytest.mark.parametrize("case", ["case_not_an_image", "case_empty_file", "case_no_file"])
 def test_app_rejects_bad_input(app_url, case):
     """pour {case}, l'application répond une erreur 4xx avec un message"""
-    field, content = {"un fichier qui n'est pas une image": ("file", b"ceci n'est pas une image"),
-                      "un fichier vide": ("file", b""),
-                      "une requête sans fichier": (None, b"")}[case]
+    field, content = {"case_not_an_image": ("file", b"ceci n'est pas une image"),
+                      "case_empty_file": ("file", b""),
+                      "case_no_file": (None, b"")}[case]
     status, answer = post(app_url, field, "notes.txt", content)
     has_message = isinstance(answer, dict) and bool(answer.get("detail")) or (isinstance(answer, str) and answer.strip())
     if not 400 <= status < 500 or not has_message:
-        raise CheckFailed("app_bad_input", case=case, status=status)
+        raise CheckFailed("app_bad_input", case=phrase(case), status=status)

@@ -24,8 +24,13 @@ SOLUTION_NOTES = {"README.md"}  # a solution folder may explain itself to the in
 
 def raised_keys(node):
     """Message keys of the CheckFailed(...) calls inside an AST node."""
+    return called_with(node, "CheckFailed")
+
+
+def called_with(node, function):
+    """The constant first arguments of the calls to `function` inside an AST node."""
     return {call.args[0].value for call in ast.walk(node)
-            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "CheckFailed"
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == function
             and call.args and isinstance(call.args[0], ast.Constant)}
 
 
@@ -101,6 +106,10 @@ def lint(root=KIT_ROOT):
         if message.doc is not None and not message.doc.startswith("https://"):
             problems.append((message.catalogue, f"le lien du message {key} n'est ni une adresse ni un nom de [links]"))
     shared = shared_keys(root / "checks")
+    known = catalogue.phrases(root)
+    for module in sorted((root / "checks").glob("*.py")):
+        for key in sorted(called_with(ast.parse(module.read_text(encoding="utf-8")), "phrase") - set(known)):
+            problems.append((f"checks/{module.name}", f"la phrase {key} n'existe dans aucun catalogue ([phrases])"))
     used_solutions = set()
     try:
         course = chapters.all_chapters(root / "chapters")

@@ -102,7 +102,7 @@ def test_app_crashes_on_bad_input(variant):
                             "raise")
     (variant / "use_model" / "app.py").write_text(source)
     failed = judge(variant, "07").failed()
-    assert failed == {"test_app_rejects_bad_input[un fichier qui n'est pas une image]": "app_bad_input"}
+    assert failed == {"test_app_rejects_bad_input[case_not_an_image]": "app_bad_input"}
 
 
 def test_stage_not_run(start, tmp_path):

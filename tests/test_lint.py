@@ -76,6 +76,11 @@ def test_message_written_twice_or_malformed(course):
     found(course, "04-decoupage-du-notebook/messages.toml")
 
 
+def test_phrase_missing_from_the_catalogues(course):
+    edit(course / "checks/test_chapter05.py", 'phrase("never_produced")', 'phrase("never_produce")')
+    found(course, "checks/test_chapter05.py", "never_produce", "[phrases]")
+
+
 def test_check_raising_another_chapters_message(course):
     edit(course / "checks/test_chapter06.py", "CheckFailed(\"", "CheckFailed(\"no_remote\") or CheckFailed(\"")
     found(course, "checks/test_chapter06.py", "no_remote", "autre chapitre", "checks/messages.toml")

@@ -8,6 +8,7 @@ the shared `origin` and Camille's experiment, made on this learner's files).
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -178,9 +179,12 @@ def kit_copy(target):
     """The kit as it is now (its working tree, not only its commits), as a git repository of its own."""
     files = git(KIT_ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
     for name in filter(None, files):
-        if (KIT_ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            (target / name).write_bytes((KIT_ROOT / name).read_bytes())
+        source, copy = KIT_ROOT / name, target / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():  # chapter 05's scripts: links to their one copy
+            copy.symlink_to(os.readlink(source))
+        elif source.is_file():
+            copy.write_bytes(source.read_bytes())
     (target / ".venv").symlink_to(KIT_ROOT / ".venv")
     sh(target, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm kit")
     return target
