@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from kit import KIT_ROOT, KitError, chapters, lang
-from kit.system_messages import START
 
 DEFAULT_WORKSPACE = KIT_ROOT / "workspace"
 
@@ -22,23 +21,24 @@ def published_chapter(number):
     try:
         chapter = chapters.get(number)
     except chapters.UnknownChapter:
-        sys.exit(f"Le chapitre {number} n'existe pas. Chapitres : {', '.join(c.number for c in chapters.published())}")
+        sys.exit(lang.say("cli", "unknown_chapter", chapter=number,
+                          chapters=", ".join(c.number for c in chapters.published())))
     if chapter.draft:
-        sys.exit(f"Le chapitre {chapter.number} ({chapter.title}) n'est pas encore disponible dans ce kit.")
+        sys.exit(lang.say("cli", "draft_chapter", chapter=chapter.number, title=chapter.title))
     return chapter
 
 
 def cmd_start(args):
     chapter = published_chapter(args.chapter)
     done = kit("continuation").start(chapter.number, args.workspace, force=args.force)
-    print(START[done].format(workspace=args.workspace.resolve(), tag=chapter.tag, chapter=chapter.number))
-    print(START["next"].format(folder=chapter.name, chapter=chapter.number))
+    print(lang.say("start", done, workspace=args.workspace.resolve(), tag=chapter.tag, chapter=chapter.number))
+    print(lang.say("start", "next", folder=chapter.name, chapter=chapter.number))
 
 
 def cmd_solve(args):
     chapter = published_chapter(args.chapter)
     path = kit("workspace").solve(chapter.number, args.workspace, force=args.force)
-    print(f"Solution du chapitre {chapter.number} appliquée dans {path}.")
+    print(lang.say("cli", "solved", chapter=chapter.number, workspace=path))
 
 
 def cmd_check(args):
@@ -50,23 +50,22 @@ def cmd_check(args):
 def cmd_get_data(args):
     workspace = kit("workspace")
     workspace.get_data(args.workspace, args.version)
-    extra = " et base.h5" if args.version == "1" else ""
-    print(f"Données version {args.version} ({2 * workspace.DATASETS['v' + args.version]} images){extra} "
-          f"copiées dans {args.workspace}.")
+    said = "data_and_base_copied" if args.version == "1" else "data_copied"  # version 1 brings the base model
+    print(lang.say("cli", said, version=args.version, images=2 * workspace.DATASETS["v" + args.version],
+                   workspace=args.workspace))
 
 
 def cmd_run_notebook(args):
     notebook = kit("notebook")
     path = Path(args.workspace) / notebook.NOTEBOOK
     if not path.exists():
-        sys.exit(f"Erreur : {path} n'existe pas.")
-    print(f"Exécution de toutes les cellules de {path}...")
+        sys.exit(lang.say("cli", "no_notebook", path=path))
+    print(lang.say("cli", "running_notebook", path=path))
     try:
         notebook.execute(path)
     except Exception as error:  # noqa: BLE001 - nbclient's CellExecutionError and kernel errors
-        sys.exit(f"Erreur : une cellule a échoué ({notebook.error_line(error)}). "
-                 "Les sorties des cellules déjà exécutées sont conservées.")
-    print("Terminé : les sorties sont enregistrées dans le notebook.")
+        sys.exit(lang.say("cli", "cell_failed", error=notebook.error_line(error)))
+    print(lang.say("cli", "notebook_done"))
 
 
 def cmd_remote_url(args):
@@ -133,7 +132,7 @@ def main(argv=None):
     except lang.UnknownLanguage as error:
         sys.exit(str(error))
     except (KitError, RuntimeError) as error:
-        sys.exit(f"Erreur : {error}")
+        sys.exit(lang.say("cli", "error", error=error))
     except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): stop quietly, as a shell tool does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)

@@ -36,7 +36,7 @@ CANDIDATES = ("python3.13", "python3.12", "python3.11", "python3")
 LOCK = KIT_ROOT / "requirements.txt"
 VENV = KIT_ROOT / ".venv"
 STAMP_NAME = ".installed"
-DOWNLOAD_SIZE = "450 Mo"  # measured on Linux x86_64 (uv's download lines): see README, "Vitesse"
+DOWNLOAD_SIZE = 450  # MB, measured on Linux x86_64 (uv's download lines): see README, "Vitesse"
 # `make lock`: one file with markers for every platform, from the oldest supported Python.
 LOCK_ARGS = ["pip", "compile", "--universal", "--python-version", "3.11", "--quiet",
              "--custom-compile-command", "make lock", "requirements.in", "-o", "requirements.txt"]

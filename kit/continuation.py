@@ -8,8 +8,7 @@ which never replaces learner work without FORCE=1 (then kept as a backup).
 
 from pathlib import Path
 
-from kit import chapters, colleague, progress, workspace as workspaces
-from kit.system_messages import START
+from kit import chapters, colleague, lang, progress, workspace as workspaces
 
 
 def start(number, workspace, force=False):
@@ -22,14 +21,14 @@ def start(number, workspace, force=False):
         return "built"
     if max(progress.started(workspace), default="00") >= chapter.number:
         return "ready"
-    print(START["judging"].format(workspace=workspace, previous=previous.number, chapter=chapter.number), flush=True)
+    print(lang.say("start", "judging", workspace=workspace, previous=previous.number, chapter=chapter.number), flush=True)
     result = progress.verdict(previous, workspace)
     if not result["passed"]:
         failure = result["failures"][0] if result["failures"] else "?"
-        raise workspaces.WorkspaceError(START["previous_fails"].format(
+        raise workspaces.WorkspaceError(lang.say("start", "previous_fails", 
             previous=previous.number, chapter=chapter.number, failure=failure))
     try:
         workspaces.carry_on(chapter, workspace)
     except colleague.ChangeImpossible as error:
-        raise workspaces.WorkspaceError(START["change_impossible"].format(reason=error, chapter=chapter.number)) from None
+        raise workspaces.WorkspaceError(lang.say("start", "change_impossible", reason=error, chapter=chapter.number)) from None
     return "continued"

@@ -20,7 +20,7 @@ from collections import namedtuple
 
 from kit import KIT_ROOT, bootstrap
 from kit.system_messages import (DOCTOR, DOCTOR_ALL_GOOD, DOCTOR_HEADER, DOCTOR_STATUS, DOCTOR_TITLE, DOCTOR_TO_FIX,
-                                 DOCTOR_UNKNOWN, INSTALL_PYTHON, NONE_FOUND)
+                                 DOCTOR_UNKNOWN, DECIMAL_SEPARATOR, INSTALL_PYTHON, NONE_FOUND)
 
 Line = namedtuple("Line", "item status detail")  # status: "ok", "fix" or "unknown"
 
@@ -48,7 +48,7 @@ def output_of(command, timeout=60, env=None):
 
 
 def gb(value):
-    return ("%.1f" % value).replace(".", ",")
+    return ("%.1f" % value).replace(".", DECIMAL_SEPARATOR)
 
 
 # --- The probes -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ Reports (in GRADES, default grades/chapterNN-<date>): report.html,
 report.md, junit.xml, and feedback/<learner>.md for each learner.
 """
 
+import functools
 import json
 import os
 import subprocess
@@ -25,7 +26,7 @@ import jinja2
 
 from checks.sandbox import copy_project
 from checks.result import FAILED, NOT_CHECKED, PASSED, SYMBOLS, ChapterResult, hint_line
-from kit import KIT_ROOT
+from kit import KIT_ROOT, lang
 from kit.shell import kit_env, run
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
@@ -68,11 +69,11 @@ def materialise(entry, target):
     elif entry.suffix in (".bundle", ".git"):
         cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=entry.parent, timeout=300)
         if not cloned.ok:
-            raise ValueError(f"impossible de cloner {entry.name} : {cloned.last_lines(1)}")
+            raise ValueError(lang.say("grade", "cannot_clone", name=entry.name, detail=cloned.last_lines(1)))
         if (target / ".dvc").is_dir():  # data and outputs come from the project's DVC remote
             run(["dvc", "pull", "-q"], cwd=target, timeout=600)
     else:
-        raise ValueError(f"{entry.name} n'est ni un dépôt git, ni un bundle, ni un dossier de travail")
+        raise ValueError(lang.say("grade", "not_a_submission", name=entry.name))
 
 
 def kill_tree(pid):
@@ -110,9 +111,9 @@ def grade_one(chapter, learner, entry):
             except subprocess.TimeoutExpired:
                 kill_tree(proc.pid)
                 proc.wait()
-                raise ValueError(f"vérification arrêtée après {TIME_LIMIT} s (limite de temps)") from None
+                raise ValueError(lang.say("grade", "time_limit", seconds=TIME_LIMIT)) from None
             if not report.exists():
-                raise ValueError(f"le vérificateur s'est arrêté (code {proc.returncode} : mémoire dépassée ?)")
+                raise ValueError(lang.say("grade", "checker_died", code=proc.returncode))
             grade.checks = ChapterResult.load(report).checks
             grade.metric = metric_value(chapter, copy)
         except ValueError as error:
@@ -149,11 +150,12 @@ def _titles(grades):
 
 
 def feedback(chapter, grade):
-    lines = [f"# Chapitre {chapter.number} : {chapter.title} — retour pour {grade.learner}", ""]
+    lines = ["# " + lang.say("grade", "feedback_title", chapter=chapter.number, title=chapter.title,
+                             learner=grade.learner), ""]
     if grade.problem:
-        lines += [f"Votre travail n'a pas pu être vérifié : {grade.problem}.", ""]
+        lines += [lang.say("grade", "feedback_problem", problem=grade.problem), ""]
     else:
-        lines += [f"{grade.score}/{len(grade.checks)} vérifications réussies.", ""]
+        lines += [lang.say("grade", "feedback_score", score=grade.score, total=len(grade.checks)), ""]
         for check in grade.checks:
             lines.append(f"- {check.symbol} {check.title}")
             if check.status == FAILED:
@@ -168,21 +170,22 @@ def feedback(chapter, grade):
 def markdown(chapter, grades):
     titles = _titles(grades)
     ids = list(titles)
-    lines = [f"# Chapitre {chapter.number} : {chapter.title} — résultats de la classe", "",
-             f"{sum(g.passed for g in grades)}/{len(grades)} apprenants ont tout réussi.", "",
-             "| Apprenant | Score | " + (f"{chapter.metric['key']} | " if chapter.metric else "")
+    lines = ["# " + lang.say("grade", "class_title", chapter=chapter.number, title=chapter.title), "",
+             lang.say("grade", "summary", passed=sum(g.passed for g in grades), total=len(grades)), "",
+             f"| {lang.say('grade', 'learner')} | {lang.say('grade', 'score')} | "
+             + (f"{chapter.metric['key']} | " if chapter.metric else "")
              + " | ".join(f"C{i + 1}" for i in range(len(ids))) + " |",
              "|---|---|" + ("---|" if chapter.metric else "") + "---|" * len(ids)]
     for grade in grades:
         status = {c.id: c.status for c in grade.checks}
-        score = "non vérifié" if grade.problem else f"{grade.score}/{len(grade.checks)}"
+        score = lang.say("grade", "not_judged") if grade.problem else f"{grade.score}/{len(grade.checks)}"
         metric = (f"{grade.metric:.3f} | " if grade.metric is not None else "- | ") if chapter.metric else ""
         lines.append(f"| {grade.learner} | {score} | {metric}"
                      + " | ".join(SYMBOLS.get(status.get(i), "?") for i in ids) + " |")
-    lines += ["", "Vérifications :", ""] + [f"- C{i + 1} : {titles[check_id]}" for i, check_id in enumerate(ids)]
+    lines += ["", lang.say("grade", "checks"), ""] + [f"- C{i + 1} : {titles[check_id]}" for i, check_id in enumerate(ids)]
     problems = [g for g in grades if g.problem]
     if problems:
-        lines += ["", "Non vérifiés :", ""] + [f"- {g.learner} : {g.problem}" for g in problems]
+        lines += ["", lang.say("grade", "not_judged_list"), ""] + [f"- {g.learner} : {g.problem}" for g in problems]
     return "\n".join(lines) + "\n"
 
 
@@ -193,7 +196,9 @@ def html_report(chapter, grades):
     rows = [(grade, {check.id: check for check in grade.checks},
              [check for check in grade.checks if check.status == FAILED]) for grade in grades]
     return environment.get_template("report.html").render(chapter=chapter, grades=grades, rows=rows,
-                                                           titles=_titles(grades), symbol=SYMBOLS)
+                                                           titles=_titles(grades), symbol=SYMBOLS,
+                                                           say=functools.partial(lang.say, "grade"),
+                                                           language=lang.chosen())
 
 
 def junit(chapter, grades):
@@ -231,13 +236,13 @@ def write_reports(chapter, grades, out):
 def grade(chapter, folder, out=None, jobs=None):
     folder = Path(folder)
     if not folder.is_dir():
-        print(f"Erreur : {folder} n'est pas un dossier de rendus.")
+        print(lang.say("grade", "not_a_folder", folder=folder))
         return 2
     out = Path(out) if out else KIT_ROOT / "grades" / f"chapter{chapter.number}-{time.strftime('%Y%m%d-%H%M%S')}"
     start = time.perf_counter()
     grades = grade_all(chapter, folder, jobs)
     write_reports(chapter, grades, out)
-    print(f"{len(grades)} rendus vérifiés en {time.perf_counter() - start:.0f} s : "
-          f"{sum(g.passed for g in grades)} tout réussi, {sum(bool(g.problem) for g in grades)} non vérifiables.")
-    print(f"Rapports : {out}/report.html, report.md, junit.xml, feedback/")
+    print(lang.say("grade", "done", count=len(grades), seconds=f"{time.perf_counter() - start:.0f}",
+                   passed=sum(g.passed for g in grades), problems=sum(bool(g.problem) for g in grades)))
+    print(lang.say("grade", "reports", out=out))
     return 0

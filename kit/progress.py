@@ -17,7 +17,7 @@ import watchfiles
 
 from checks import messages
 from checks.result import ChapterResult
-from kit import KIT_ROOT, chapters, state
+from kit import KIT_ROOT, chapters, lang, state
 from kit.shell import git, kit_env
 
 CHECKS = KIT_ROOT / "checks"
@@ -58,7 +58,7 @@ def verdict(chapter, workspace, print_checks=False):
     """{"passed": bool, "failures": [titles]} for a chapter, from the cache when nothing changed."""
     workspace = Path(workspace).resolve()
     key = chapter.number
-    current = f"{fingerprint(workspace)}:{checks_version(chapter)}"
+    current = f"{fingerprint(workspace)}:{checks_version(chapter)}:{lang.chosen()}"  # failures are shown in it
     cache = state.load(workspace, "verdicts")
     if not print_checks and cache.get(key, {}).get("fingerprint") == current:
         return cache[key]
@@ -68,8 +68,7 @@ def verdict(chapter, workspace, print_checks=False):
         try:
             judged = ChapterResult.load(report)
         except ValueError:  # the checker itself could not run: nothing to cache
-            return {"passed": False, "failures": ["la vérification n'a pas pu s'exécuter (make check-chapter"
-                                                  f"{chapter.number} dit pourquoi)"]}
+            return {"passed": False, "failures": [lang.say("status", "could_not_run", chapter=chapter.number)]}
     result = {"fingerprint": current, "passed": judged.passed, "failures": [c.title for c in judged.failures]}
     cache[key] = result
     state.save(workspace, "verdicts", cache)
@@ -103,34 +102,32 @@ def status(workspace):
     Return 0 once reported, whatever the progress; 1 only when there is no workspace to report on."""
     workspace = Path(workspace)
     if not (workspace / ".git").is_dir():
-        print(f"Pas d'espace de travail dans {workspace}. Commencez par : make start-chapter01")
+        print(lang.say("status", "no_workspace", workspace=workspace))
         return 1
     built, begun = kit_start(workspace) or "01", started(workspace)
-    print(f"Progression dans {workspace.resolve()} :\n")
+    print(lang.say("status", "header", workspace=workspace.resolve()) + "\n")
     following = None  # the first chapter not passed yet
     for chapter in chapters.published():
-        not_started = f"· pas commencé (make start-chapter{chapter.number})"
+        not_started = lang.say("status", "not_started", chapter=chapter.number)
         if chapter.number < built:
-            line = "✔ fourni par le kit (point de départ d'un chapitre suivant)"
+            line = lang.say("status", "from_kit")
         elif following:
-            line = not_started if chapter.number not in begun else f"· à vérifier (make check-chapter{chapter.number})"
+            line = not_started if chapter.number not in begun else lang.say("status", "to_check", chapter=chapter.number)
         else:
             result = verdict(chapter, workspace)
             if result["passed"]:
-                line = "✔ réussi"
+                line = lang.say("status", "passed")
             else:
                 following = chapter
                 failure = result["failures"][0] if result["failures"] else "?"
-                line = f"✘ à terminer (en échec : {failure})" if chapter.number in begun else not_started
+                line = lang.say("status", "to_finish", failure=failure) if chapter.number in begun else not_started
         print(f"  {chapter.number}  {chapter.title:<36} {line}")
     print()
     if not following:
-        print("Tous les chapitres sont réussis. Bravo !")
-    elif following.number in begun:
-        print(f"Prochaine étape : chapters/{following.name}/README.md, puis make check-chapter{following.number} "
-              f"(un indice : make hint-chapter{following.number}).")
+        print(lang.say("status", "all_passed"))
     else:
-        print(f"Prochaine étape : make start-chapter{following.number}, puis chapters/{following.name}/README.md.")
+        step = "next_check" if following.number in begun else "next_start"
+        print(lang.say("status", step, folder=following.name, chapter=following.number))
     return 0
 
 
@@ -156,8 +153,7 @@ def watch(chapter, workspace, debounce_ms=800, runs=None, stop_event=None):
         if current != seen:  # events that changed nothing a check sees (a file saved as it was) run nothing
             print("\033[2J\033[H", end="")  # clear the screen
             verdict(chapter, workspace, print_checks=True)
-            print(f"\nJe surveille {workspace} : les vérifications repartent à chaque modification. "
-                  "Ctrl-C pour arrêter.", flush=True)
+            print("\n" + lang.say("status", "watching", workspace=workspace), flush=True)
             seen, done = current, done + 1
 
     judge_again()
@@ -168,5 +164,5 @@ def watch(chapter, workspace, debounce_ms=800, runs=None, stop_event=None):
         judge_again()
         if runs is not None and done >= runs:
             break
-    print("\nSurveillance arrêtée.")
+    print("\n" + lang.say("status", "stopped"))
     return 0

@@ -30,7 +30,7 @@ SETUP = {
                       "`sudo apt install python{minor}-venv`, puis relancez `make setup`.",
     "venv_failed": "La création de .venv avec {python} a échoué : {detail}",
     "starting": "Installation de l'environnement du kit dans .venv (Python {version}). "
-                "Première fois : environ {size} à télécharger, quelques minutes ; les fois suivantes, quelques secondes.",
+                "Première fois : environ {size} Mo à télécharger, quelques minutes ; les fois suivantes, quelques secondes.",
     "downloading": "  téléchargement : {what}",
     "install_failed": "L'installation des paquets a échoué ({installer}) : {detail}\n"
                       "Rien n'est gardé : .venv a été supprimé. Vérifiez l'accès au réseau (pour cette étape seulement), "
@@ -103,23 +103,13 @@ DOCTOR = {
     "write_denied": "impossible d'écrire dans {path} : placez le kit dans un dossier à vous (votre dossier personnel)",
 }
 
-# --- make start-chapterNN ------------------------------------------------------------
-START = {
-    "built": "Espace de travail prêt : {workspace} (tag {tag}).",
-    "continued": "Votre projet {workspace} est prêt pour le chapitre {chapter} (tag {tag}) : tout votre travail "
-                 "y est resté (commits, fichiers, expériences).",
-    "ready": "Le chapitre {chapter} est déjà préparé dans {workspace} : continuez-y. "
-             "(Pour repartir du point de départ du kit, en mettant ce dossier de côté : FORCE=1.)",
-    "next": "Lisez chapters/{folder}/README.md, puis vérifiez avec : make check-chapter{chapter}",
-    "judging": "Le dossier {workspace} contient votre travail : vérification du chapitre {previous} avant de "
-               "préparer le chapitre {chapter}...",
-    "refused": "Le dossier {workspace} contient du travail : {work}\n"
-               "Rien n'a été modifié. Pour repartir du point de départ du kit en mettant ce dossier de côté, relancez avec FORCE=1.",
-    "previous_fails": "Votre projet ne réussit pas encore le chapitre {previous} (en échec : {failure}). Rien n'a été "
-                      "modifié. Terminez-le d'abord (make check-chapter{previous} ; un indice : make "
-                      "hint-chapter{previous}), puis relancez make start-chapter{chapter}. Ou bien repartez du point de "
-                      "départ du kit, votre dossier étant mis de côté : make start-chapter{chapter} FORCE=1.",
-    "change_impossible": "Camille ne peut pas faire sa modification sur votre projet : {reason}. Votre travail est "
-                         "intact (le commit « point de départ » ajouté peut rester). Corrigez ce point, puis relancez "
-                         "make start-chapter{chapter} ; ou repartez du point de départ du kit : FORCE=1.",
-}
+
+# Numbers as the language writes them (12,5 Go).
+DECIMAL_SEPARATOR = ","
+
+# The same names in English when the kit speaks it (KIT_LANG=en, see kit/lang.py): this module runs
+# before .venv exists, on any Python, so it reads the setting itself.
+from kit import system_messages_en as _english  # noqa: E402 - after the French it may replace
+
+if __import__("os").environ.get("KIT_LANG", "").strip().lower() == "en":
+    globals().update({name: value for name, value in vars(_english).items() if name.isupper()})

@@ -17,7 +17,6 @@ from pathlib import Path
 from kit import KIT_ROOT, KitError, chapters, colleague, lang, notebook, state
 from kit.course import DATASETS, DEFAULT_IDENTITY, NOT_IN_GIT
 from kit.shell import git, run, sh
-from kit.system_messages import START
 
 IMAGES = KIT_ROOT / "data" / "images"
 
@@ -90,7 +89,7 @@ def prepare_target(workspace, force=False):
     workspace = Path(workspace)
     work = learner_work(workspace)
     if work and not force:
-        raise WorkspaceError(START["refused"].format(workspace=workspace, work=work))
+        raise WorkspaceError(lang.say("start", "refused", workspace=workspace, work=work))
     origin = colleague.origin_of(workspace)
     if work:
         backup = workspace.with_name(f"{workspace.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")

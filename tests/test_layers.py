@@ -12,7 +12,8 @@ import pytest
 
 from kit import KIT_ROOT
 
-LEAVES = {"kit", "kit.course", "kit.shell", "kit.state", "kit.notebook", "kit.system_messages", "kit.limits", "kit.lang"}
+LEAVES = {"kit", "kit.course", "kit.shell", "kit.state", "kit.notebook", "kit.system_messages",
+          "kit.system_messages_en", "kit.limits", "kit.lang"}
 OWN = ("kit", "checks")
 
 
