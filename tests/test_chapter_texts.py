@@ -21,7 +21,7 @@ from checks.report import check_title
 
 class Titles:
     def pytest_collection_modifyitems(self, items):
-        print("TITLES=" + json.dumps([check_title(item) for item in items]))
+        print("TITLES=" + json.dumps([check_title(item, {}) for item in items]))
 
 pytest.main(["-q", "--collect-only", "-p", "no:xdist", "-p", "no:cacheprovider", sys.argv[1]], plugins=[Titles()])
 """
