@@ -26,6 +26,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from kit import lang
 from kit.shell import git, run, sh
 
 IDENTITY = ("Camille (collègue)", "camille@atelier-dvc.local")
@@ -72,7 +73,7 @@ def _training_stage(stages):
         for name, stage in stages.items():
             if isinstance(stage, dict) and test(stage):
                 return name, stage
-    raise ChangeImpossible("aucune étape de dvc.yaml n'écrit model.h5")
+    raise ChangeImpossible(lang.say("colleague", "no_training"))
 
 
 def _leaves(data, prefix=""):
@@ -126,7 +127,7 @@ def change_epochs(project, param, value):
     pipeline = _load(project / "dvc.yaml")
     stages = pipeline.get("stages") if isinstance(pipeline, dict) else None
     if not isinstance(stages, dict):
-        raise ChangeImpossible("dvc.yaml ne déclare aucune étape")
+        raise ChangeImpossible(lang.say("colleague", "no_stages"))
     name, stage = _training_stage(stages)
     params = _load(project / PARAMS)
     params = params if isinstance(params, dict) else CommentedMap()
@@ -139,8 +140,8 @@ def change_epochs(project, param, value):
         if not existing:
             rewritten = _read_from_params(folder / script, key) if script and (folder / script).is_file() else None
             if rewritten is None:
-                raise ChangeImpossible(f"l'étape {name} ne lit pas son nombre d'époques dans params.yaml, et "
-                                       f"{script or 'son script'} ne le fixe pas dans une constante (EPOCHS = 20)")
+                raise ChangeImpossible(lang.say("colleague", "no_epochs", stage=name,
+                                                script=script or lang.say("colleague", "its_script")))
             (folder / script).write_text(rewritten, encoding="utf-8")
         entries = stage.get("params")
         if entries is None:

@@ -51,19 +51,19 @@ def learner_work(workspace):
     if not workspace.exists() or not any(workspace.iterdir()):
         return None
     if not (workspace / ".git").is_dir():
-        return "le dossier existe et n'est pas un dépôt git créé par le kit"
+        return lang.say("workspace", "not_a_kit_repo")
     if continued := state.load(workspace, "start").get("continued"):
-        return f"votre propre projet, que le kit a complété pour le chapitre {continued[-1]}"
+        return lang.say("workspace", "carried_on", chapter=continued[-1])
     status = run(["git", "status", "--porcelain", "--", ".", *not_in_git(workspace)], cwd=workspace).output
     if status.strip():
-        return "des modifications non commitées :\n" + status.rstrip()
+        return lang.say("workspace", "uncommitted", status=status.rstrip())
     # Only the kit's own start tags (chapterNN) mark kit history: learners tag
     # their work too (chapter02-v1...), and that is work.
     known = kit_refs(workspace) | origin_experiments(workspace)
     beyond = git(workspace, "rev-list", "--ignore-missing", "--all", "--not", "--tags=chapter[0-9][0-9]", *known,
                  check=False)
     if beyond:
-        return f"{len(beyond.splitlines())} commit(s) ou expérience(s) au-delà du point de départ"
+        return lang.say("workspace", "beyond_start", count=len(beyond.splitlines()))
     return None
 
 
@@ -97,7 +97,7 @@ def prepare_target(workspace, force=False):
         if origin.exists():  # the git remote goes with it: it may hold what the learner pushed
             moved = origin.rename(origin.with_name(f"{backup.name}-origin.git"))
             run(["git", "remote", "set-url", "origin", str(moved)], cwd=backup)
-        print(f"Ancien espace de travail déplacé dans {backup}")
+        print(lang.say("workspace", "backed_up", backup=backup))
     elif workspace.exists():
         shutil.rmtree(workspace)
         shutil.rmtree(origin, ignore_errors=True)  # made by the kit for this pristine workspace
@@ -111,7 +111,7 @@ def get_data(workspace, version):
     """
     workspace = Path(workspace)
     if not workspace.is_dir():
-        raise WorkspaceError(f"L'espace de travail {workspace} n'existe pas : créez-le d'abord (make start-chapter01).")
+        raise WorkspaceError(lang.say("workspace", "missing", workspace=workspace))
     target = workspace / "data"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
@@ -201,7 +201,7 @@ def build(number, workspace, force=False):
         for step in chapter.start:
             apply_step(workspace, step, chapter.folder)
         copy_exercise(chapter, workspace)
-        apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ"})
+        apply_step(workspace, {"commit": lang.say("workspace", "start_commit", chapter=chapter.number)})
         apply_step(workspace, {"tag": chapter.tag})
         for step in chapter.after_start:
             apply_step(workspace, step, chapter.folder)
@@ -223,7 +223,7 @@ def carry_on(chapter, workspace):
         if not step.get("stand_in"):
             apply_step(workspace, step, chapter.folder, keep=True)
     copy_exercise(chapter, workspace, keep=True)
-    apply_step(workspace, {"commit": f"Chapitre {chapter.number} : point de départ (suite de votre projet)"})
+    apply_step(workspace, {"commit": lang.say("workspace", "carry_on_commit", chapter=chapter.number)})
     apply_step(workspace, {"tag": chapter.tag})
     try:
         for step in chapter.after_start:
