@@ -14,7 +14,7 @@ import pytest
 
 from checks import messages
 from checks.result import ChapterResult
-from kit import KIT_ROOT, chapters, lang
+from kit import KIT_ROOT, bilingual, chapters, lang
 from kit.shell import kit_env
 from tests.variants import BROKEN
 
@@ -130,3 +130,26 @@ def test_setup_and_doctor_speak_english_with_the_same_names_keys_and_placeholder
     said = subprocess.run([sys.executable, "-c", "from kit import system_messages as m; print(m.SETUP['starting'])"],
                           cwd=KIT_ROOT, env=kit_env({"KIT_LANG": ENGLISH}), capture_output=True, text=True)
     assert said.stdout.startswith("Installing")
+
+
+@pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
+def test_every_chapter_has_an_english_text_whose_sessions_are_the_french_ones_in_english(chapter):
+    """README.en.md's console blocks are README.md's (replayed by the transcript tests), with what the kit
+    prints in English (python -m kit.bilingual writes them): same commands, same outputs of git and DVC."""
+    french = (chapter.folder / "README.md").read_text(encoding="utf-8")
+    english = lang.translation(chapter.folder / "README.md", ENGLISH).read_text(encoding="utf-8")
+    assert bilingual.english_text(french, english) == english, "python -m kit.bilingual rewrites its console blocks"
+    blocks = bilingual.console_blocks(english)
+    assert len(blocks) == len(bilingual.console_blocks(french))
+    kit_lines = [line for _, body in blocks for line in body.splitlines() if line.startswith(("Chapter ", "  ✔ "))]
+    assert all("é" not in line and " : " not in line for line in kit_lines), kit_lines
+
+
+def test_kit_output_lines_are_translated_through_the_catalogues():
+    assert bilingual.english_line("Bravo ! Les 6 vérifications du chapitre 03 sont réussies.") == \
+        "Well done! All 6 checks of chapter 03 pass."
+    assert bilingual.english_line("Chapitre 03 : Stockage distant  (espace de travail : /w)") == \
+        "Chapter 03: Remote storage  (workspace: /w)"
+    assert bilingual.english_line("dd5fb3a (tag: chapter01) Chapitre 01 : point de départ") == \
+        "dd5fb3a (tag: chapter01) Chapter 01: starting point"
+    assert bilingual.english_line("modified:   data") == "modified:   data"  # DVC's own output: unchanged
