@@ -64,6 +64,7 @@ def _read(root, language):
             raise CatalogueError(f"{where} : {error}") from None
         links.update(data.pop(LINKS, {}) if path == root / SHARED else {})
         data.pop(TITLES, None)
+        data.pop(lang.TRANSLATE, None)  # texts of the exercise files and sessions, not messages
         pieces.update(data.pop(PHRASES, {}))
         for key, entry in data.items():
             if key in messages:

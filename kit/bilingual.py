@@ -94,9 +94,11 @@ def english_line(line):
     return line
 
 
-def english_block(body):
-    """A French console block's body in English: commands unchanged, the kit's own lines translated."""
-    return "".join(line if line.startswith("$ ") else english_line(line.rstrip("\n")) + line[len(line.rstrip("\n")):]
+def english_block(body, table=None):
+    """A French console block's body in English: commands unchanged, the kit's own lines translated, and the
+    chapter's own texts (`table`: its [translate] table, e.g. the app's error messages) replaced."""
+    return "".join(line if line.startswith("$ ") else
+                   lang.replaced(english_line(line.rstrip("\n")), table or {}) + line[len(line.rstrip("\n")):]
                    for line in body.splitlines(keepends=True))
 
 
@@ -105,9 +107,10 @@ def console_blocks(text):
     return [(match["meta"], match["body"]) for match in FENCE.finditer(text) if match["lang"] == "console"]
 
 
-def english_text(french, english):
-    """The English text with each console block (and its annotation) derived from the French text's."""
-    derived = iter([(meta, english_block(body)) for meta, body in console_blocks(french)])
+def english_text(french, english, chapter):
+    """The English text of `chapter` with each console block (and its annotation) derived from the French text's."""
+    table = lang.replacements(chapter.folder, ENGLISH)
+    derived = iter([(meta, english_block(body, table)) for meta, body in console_blocks(french)])
 
     def replace(match):
         if match["lang"] != "console":
@@ -128,7 +131,7 @@ def main(argv):
         english = target.read_text(encoding="utf-8")
         if len(console_blocks(french)) != len(console_blocks(english)):
             sys.exit(f"{target} : {len(console_blocks(english))} blocs console au lieu de {len(console_blocks(french))}")
-        target.write_text(english_text(french, english), encoding="utf-8")
+        target.write_text(english_text(french, english, chapter), encoding="utf-8")
         print(f"{target.relative_to(chapters.CHAPTERS_DIR.parent)} : blocs console écrits")
     return 0
 

@@ -85,3 +85,23 @@ def _interface(language):
 def say(section, key, **fields):
     """One line of the kit's interface (kit/interface.toml), in the chosen language, filled in."""
     return _interface(chosen())[section][key].format(**fields)
+
+
+TRANSLATE = "translate"  # a chapter catalogue's table of {French text: its translation}
+
+
+def replacements(chapter_folder, language=None):
+    """{French text: translation} for a chapter's exercise files and console sessions, from the [translate]
+    table of its messages.<language>.toml ({} in French)."""
+    language = language or chosen()
+    path = translation(Path(chapter_folder) / "messages.toml", language)
+    if language == DEFAULT or not path.is_file():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8")).get(TRANSLATE, {})
+
+
+def replaced(text, table):
+    """`text` with each French text of `table` replaced by its translation (longest first)."""
+    for french in sorted(table, key=len, reverse=True):
+        text = text.replace(french, table[french])
+    return text

@@ -160,12 +160,16 @@ def apply_step(workspace, step, folder=None, keep=False):
 
 
 def copy_exercise(chapter, workspace, keep=False):
-    """The chapter's exercise files, into the workspace (keep: never over a file that exists)."""
+    """The chapter's exercise files, into the workspace (keep: never over a file that exists), their comments
+    and messages in the kit's language (the chapter's [translate] table, kit/lang.py)."""
+    table = lang.replacements(chapter.folder)
     for name in chapter.exercise:
         target = Path(workspace) / name
         if not (keep and target.exists()):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(chapter.folder / name, target)
+            if table:
+                target.write_text(lang.replaced(target.read_text(encoding="utf-8"), table), encoding="utf-8")
 
 
 # What tools leave in the project that is nobody's work: kept out of git status and of

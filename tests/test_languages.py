@@ -45,7 +45,8 @@ def texts(table, prefix=""):
 def test_every_text_has_its_translation_with_the_same_placeholders(path):
     french = texts(read(path))
     english = texts(read(lang.translation(path, ENGLISH)))
-    english = {key: text for key, text in english.items() if not key.startswith(f"{messages.TITLES}.")}
+    english = {key: text for key, text in english.items()
+               if not key.startswith((f"{messages.TITLES}.", f"{lang.TRANSLATE}."))}  # English only
     assert set(english) == set(french)
     for key, text in french.items():
         assert placeholders(english[key]) == placeholders(text), key
@@ -138,7 +139,7 @@ def test_every_chapter_has_an_english_text_whose_sessions_are_the_french_ones_in
     prints in English (python -m kit.bilingual writes them): same commands, same outputs of git and DVC."""
     french = (chapter.folder / "README.md").read_text(encoding="utf-8")
     english = lang.translation(chapter.folder / "README.md", ENGLISH).read_text(encoding="utf-8")
-    assert bilingual.english_text(french, english) == english, "python -m kit.bilingual rewrites its console blocks"
+    assert bilingual.english_text(french, english, chapter) == english, "python -m kit.bilingual rewrites them"
     blocks = bilingual.console_blocks(english)
     assert len(blocks) == len(bilingual.console_blocks(french))
     kit_lines = [line for _, body in blocks for line in body.splitlines() if line.startswith(("Chapter ", "  ✔ "))]
@@ -153,3 +154,23 @@ def test_kit_output_lines_are_translated_through_the_catalogues():
     assert bilingual.english_line("dd5fb3a (tag: chapter01) Chapitre 01 : point de départ") == \
         "dd5fb3a (tag: chapter01) Chapter 01: starting point"
     assert bilingual.english_line("modified:   data") == "modified:   data"  # DVC's own output: unchanged
+
+
+@pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
+def test_translated_texts_of_exercises_and_sessions_exist_in_french(chapter):
+    """Each [translate] entry replaces a text that is really there (an exercise file, or a session of the text)."""
+    table = lang.replacements(chapter.folder, ENGLISH)
+    french = (chapter.folder / "README.md").read_text(encoding="utf-8") + "".join(
+        (chapter.folder / name).read_text(encoding="utf-8") for name in chapter.exercise)
+    assert [text for text in table if text not in french] == []
+
+
+def test_exercise_files_are_given_in_the_kits_language(tmp_path, monkeypatch):
+    from kit import workspace
+
+    monkeypatch.setenv(lang.VARIABLE, ENGLISH)
+    (tmp_path / "ws").mkdir()
+    workspace.copy_exercise(chapters.get("05"), tmp_path / "ws")
+    pipeline = (tmp_path / "ws" / "dvc.yaml").read_text(encoding="utf-8")
+    assert "# TODO: the stage that runs train.py" in pipeline and "étape" not in pipeline
+    assert (tmp_path / "ws" / "train.py").read_text() == (chapters.get("05").folder / "train.py").read_text()
