@@ -5,6 +5,7 @@ the learners' variants of it), so a check runs in seconds. Tests break or fix
 it, then judge it with `python -m kit check`.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,10 @@ from kit.shell import kit_env, run, sh
 from tests import variants
 from tests.variants import solution_spec  # noqa: F401 - the tests' usual import
 
+
+# The kit's tests read its French (the reference) unless a test sets KIT_LANG itself: a developer's own
+# `export KIT_LANG=en` must not change what they see.
+os.environ.pop("KIT_LANG", None)
 
 # Long, independent tests that any free worker may take (one chapter's replay each).
 SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",)
