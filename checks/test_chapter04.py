@@ -18,7 +18,7 @@ from kit import course
 from kit import notebook as notebooks
 from kit.shell import kit_env, run
 
-SCRIPTS = course.SCRIPTS
+SCRIPTS = notebooks.step_names()  # {script: the notebook step it comes from}
 GENERATED = course.OUTPUTS
 # What the kit's notebook prints when run: images per split, one feature map's shape.
 REFERENCE = {"splits": {"train": 200, "validation": 100, "test": 200}, "feature_shape": (4, 4, 64)}

@@ -16,7 +16,7 @@ from checks import stages as running
 from checks.messages import CheckFailed, phrase, quoted
 from kit import course
 
-SCRIPTS = tuple(course.SCRIPTS)
+SCRIPTS = course.SCRIPTS
 OUTPUTS = course.OUTPUTS
 # What `dvc exp run` must re-run after each input changes: exactly its downstream.
 DOWNSTREAM = {

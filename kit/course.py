@@ -7,9 +7,8 @@ DATASETS = {"v1": 250, "v2": 500}  # images per class in each version of the dat
 # chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
 NOT_IN_GIT = ("data", "base.h5")
 DEFAULT_IDENTITY = ("Apprenant DVC", "apprenant@atelier-dvc.local")  # git's, when the learner has none
-# The project's four scripts, in pipeline order, each with the notebook step it comes from (chapter 04).
-SCRIPTS = {"data_extraction.py": "Extraction", "data_preprocessing.py": "Prétraitement",
-           "train.py": "Entraînement", "evaluate.py": "Évaluation"}
+# The project's four scripts, in pipeline order (the notebook step each comes from: kit/notebook.toml).
+SCRIPTS = ("data_extraction.py", "data_preprocessing.py", "train.py", "evaluate.py")
 # What they produce: recomputable, so never in git (DVC outputs from chapter 05 on).
 OUTPUTS = ("subset", "preprocessed", "model.h5", "metrics.json")
 # The scripts' one reference copy; the colleague's notebook is generated from it (kit/notebook.py),

@@ -17,25 +17,29 @@ from pathlib import Path
 
 import nbformat
 
-from kit import KIT_ROOT, course
+from kit import KIT_ROOT, course, lang
 
 SCRIPTS_DIR = KIT_ROOT / course.SCRIPTS_SOURCE
 NOTEBOOK = "cats-or-dogs.ipynb"
-DESCRIPTIONS = {
-    "data_extraction.py": "Un échantillon des images de `data/` est copié dans `subset/`, réparti en trois jeux : "
-                          "entraînement, validation et test.",
-    "data_preprocessing.py": "Le modèle pré-entraîné `base.h5` transforme chaque image en caractéristiques "
-                             "(*features*), rangées dans `preprocessed/`.",
-    "train.py": "Un petit classifieur apprend à distinguer chats et chiens à partir des caractéristiques ; il est "
-                "enregistré dans `model.h5`.",
-    "evaluate.py": "L'exactitude (*accuracy*) du modèle sur le jeu de test : la part des images bien classées.",
-}
-# Each script's cell title: its step's number and name (kit/course.py), then what it does.
-STEPS = [(script, f"## {number}. {name}\n\n{DESCRIPTIONS[script]}")
-         for number, (script, name) in enumerate(course.SCRIPTS.items(), 1)]
-INTRO = ("# Chats ou chiens ?\n\nLe notebook d'un collègue : il affine un classifieur d'images de chats et de "
-         "chiens à partir d'un modèle pré-entraîné. Il a besoin de `data/` (les images) et de `base.h5` "
-         "(le modèle de base) à côté de lui.")
+TEXT = Path(__file__).with_name("notebook.toml")  # its markdown, per language (kit/lang.py)
+
+
+def text():
+    """The notebook's markdown in the kit's language: intro, preparation, and {script: {name, text}}."""
+    return lang.localised(TEXT)
+
+
+def step_names():
+    """{script: the name of the notebook step it comes from}, in the project's order (kit/course.py)."""
+    steps = text()["steps"]
+    return {script: steps[script]["name"] for script in course.SCRIPTS}
+
+
+def steps():
+    """[(script, its cell's markdown: "## N. name" and what it does)], in order."""
+    markdown = text()["steps"]
+    return [(script, f"## {number}. {markdown[script]['name']}\n\n{markdown[script]['text']}")
+            for number, script in enumerate(course.SCRIPTS, 1)]
 
 
 def script_body(path):
@@ -52,8 +56,6 @@ def script_body(path):
 # Statements that go to the preparation cell: imports, settings made before importing TensorFlow,
 # and UPPER_CASE constants.
 HOISTED_CALLS = ("os.environ.setdefault", "absl.logging.set_verbosity")
-PREPARATION = ("## 0. Préparation\n\nLes modules dont le notebook a besoin, les réglages de TensorFlow et les "
-               "constantes des étapes suivantes.")
 
 
 def _dotted(node):
@@ -94,13 +96,13 @@ def split_script(path):
 
 def cells():
     """(preparation code, [(script, title, step code)]): the notebook's code, from the scripts."""
-    settings, constants, steps = [], [], []
-    for script, title in STEPS:
+    settings, constants, found = [], [], []
+    for script, title in steps():
         hoisted, code = split_script(SCRIPTS_DIR / script)
         settings += [block for block in hoisted["settings"] if block not in settings]
         constants += [block for block in hoisted["constants"] if block not in constants]
-        steps.append((script, title, code))
-    return "\n".join(settings) + "\n\n" + "\n".join(constants) + "\n", steps
+        found.append((script, title, code))
+    return "\n".join(settings) + "\n\n" + "\n".join(constants) + "\n", found
 
 
 def write_cell_scripts(workspace, keep=False):
@@ -114,10 +116,11 @@ def write_cell_scripts(workspace, keep=False):
 
 def build():
     """The notebook, unexecuted, as an nbformat object."""
-    preparation, steps = cells()
-    notebook_cells = [nbformat.v4.new_markdown_cell(INTRO), nbformat.v4.new_markdown_cell(PREPARATION),
+    preparation, found = cells()
+    markdown = text()
+    notebook_cells = [nbformat.v4.new_markdown_cell(markdown["intro"]), nbformat.v4.new_markdown_cell(markdown["preparation"]),
                       nbformat.v4.new_code_cell(preparation)]
-    for _, title, code in steps:
+    for _, title, code in found:
         notebook_cells.append(nbformat.v4.new_markdown_cell(title))
         notebook_cells.append(nbformat.v4.new_code_cell(code))
     notebook = nbformat.v4.new_notebook(cells=notebook_cells)

@@ -19,7 +19,8 @@ from kit.shell import kit_env
 from tests.variants import BROKEN
 
 ENGLISH = "en"
-CATALOGUES = [KIT_ROOT / messages.SHARED, lang.INTERFACE, *sorted((KIT_ROOT / "chapters").glob("*/messages.toml"))]
+CATALOGUES = [KIT_ROOT / messages.SHARED, lang.INTERFACE, KIT_ROOT / "kit" / "notebook.toml",
+              *sorted((KIT_ROOT / "chapters").glob("*/messages.toml"))]
 
 
 def read(path):
@@ -174,3 +175,14 @@ def test_exercise_files_are_given_in_the_kits_language(tmp_path, monkeypatch):
     pipeline = (tmp_path / "ws" / "dvc.yaml").read_text(encoding="utf-8")
     assert "# TODO: the stage that runs train.py" in pipeline and "étape" not in pipeline
     assert (tmp_path / "ws" / "train.py").read_text() == (chapters.get("05").folder / "train.py").read_text()
+
+
+def test_the_notebook_is_written_in_the_kits_language(monkeypatch):
+    from kit import notebook
+
+    french = notebook.build()
+    monkeypatch.setenv(lang.VARIABLE, ENGLISH)
+    english = notebook.build()
+    assert english.cells[0].source.startswith("# Cats or dogs?") and "## 2. Preprocessing" in english.cells[5].source
+    assert [cell.source for cell in english.cells if cell.cell_type == "code"] == \
+        [cell.source for cell in french.cells if cell.cell_type == "code"]  # the same code: the same results

@@ -21,10 +21,10 @@ def test_code_cells_are_the_scripts(tmp_path):
     path = tmp_path / notebook.NOTEBOOK
     notebook.write(path)
     preparation, *steps = notebook.code_cells(path)
-    assert len(steps) == len(notebook.STEPS)
+    assert len(steps) == len(notebook.steps())
     prepared = set(statements(preparation))
     used = set()
-    for (script, _), cell in zip(notebook.STEPS, steps):
+    for (script, _), cell in zip(notebook.steps(), steps):
         whole = statements(notebook.script_body(SCRIPTS / script))
         own = statements(cell)
         assert not set(own) & prepared
@@ -37,7 +37,7 @@ def test_code_cells_are_the_scripts(tmp_path):
 def test_cells_copied_as_they_are_do_not_run_alone(tmp_path):
     """Chapter 04's start: every script copied from its cell misses a name of the preparation cell."""
     notebook.write_cell_scripts(tmp_path)
-    for script, _ in notebook.STEPS:
+    for script, _ in notebook.steps():
         result = run(["python", script], cwd=tmp_path, timeout=120)
         assert not result.ok and "NameError" in result.output, script
 
@@ -62,7 +62,7 @@ def test_notebook_and_scripts_produce_the_same_outputs(tmp_path):
     printed_by_notebook = "".join(output.get("text", "") for cell in executed.cells if cell.cell_type == "code"
                                   for output in cell.outputs)
     printed_by_scripts = ""
-    for script, _ in notebook.STEPS:
+    for script, _ in notebook.steps():
         shutil.copyfile(SCRIPTS / script, folders["scripts"] / script)
         result = run(["python", script], cwd=folders["scripts"], timeout=600)
         assert result.ok, result.output
