@@ -95,10 +95,10 @@ def english_line(line):
 
 
 def english_block(body, table=None):
-    """A French console block's body in English: commands unchanged, the kit's own lines translated, and the
-    chapter's own texts (`table`: its [translate] table, e.g. the app's error messages) replaced."""
-    return "".join(line if line.startswith("$ ") else
-                   lang.replaced(english_line(line.rstrip("\n")), table or {}) + line[len(line.rstrip("\n")):]
+    """A French console block's body in English: the kit's own lines translated, and the chapter's own texts
+    (`table`: its [translate] table: the commit messages the learner types, the app's errors...) replaced."""
+    return "".join(lang.replaced(line if line.startswith("$ ") else english_line(line.rstrip("\n"))
+                                 + line[len(line.rstrip("\n")):], table or {})
                    for line in body.splitlines(keepends=True))
 
 

@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap
 from kit import lang
 from kit.shell import git, run, sh
 
-IDENTITY = ("Camille (collègue)", "camille@atelier-dvc.local")
+EMAIL = "camille@atelier-dvc.local"  # her name: the interface catalogue's, in the kit's language
 PARAMS = "params.yaml"
 # A constant that holds the number of epochs: `EPOCHS = 20`, `n_epochs=20  # ...`
 EPOCH_CONSTANT = re.compile(r"^(?P<name>[A-Za-z_]*epochs?[A-Za-z_0-9]*)[ \t]*=[ \t]*\d+[ \t]*(#.*)?$",
@@ -167,8 +167,8 @@ def publish_experiment(workspace, name, param, value):
     with tempfile.TemporaryDirectory(prefix="colleague-") as tmp:
         clone = Path(tmp) / "project"
         git(tmp, "clone", "-q", str(origin), str(clone))
-        git(clone, "config", "user.name", IDENTITY[0])
-        git(clone, "config", "user.email", IDENTITY[1])
+        git(clone, "config", "user.name", lang.say("colleague", "name"))
+        git(clone, "config", "user.email", EMAIL)
         # What she needs to run the pipeline; outputs missing from the remote are simply re-made.
         sh(clone, "dvc pull -q --allow-missing")
         change_epochs(clone, param, value)
