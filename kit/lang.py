@@ -90,11 +90,11 @@ def say(section, key, **fields):
 TRANSLATE = "translate"  # a chapter catalogue's table of {French text: its translation}
 
 
-def replacements(chapter_folder, language=None):
+def replacements(chapter_folder, language=None, catalogue="messages.toml"):
     """{French text: translation} for a chapter's exercise files and console sessions, from the [translate]
-    table of its messages.<language>.toml ({} in French)."""
+    table of its messages.<language>.toml ({} in French); `catalogue`: another catalogue's table."""
     language = language or chosen()
-    path = translation(Path(chapter_folder) / "messages.toml", language)
+    path = translation(Path(chapter_folder) / catalogue, language)
     if language == DEFAULT or not path.is_file():
         return {}
     return tomllib.loads(path.read_text(encoding="utf-8")).get(TRANSLATE, {})

@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from kit import progress, workspace as workspaces
+from kit import lang, progress, workspace as workspaces
 
 
 def check(chapter, workspace):
@@ -18,15 +18,15 @@ def check_all(chapters):
         with tempfile.TemporaryDirectory(prefix=f"solutions-{chapter.number}-") as tmp:
             ws = Path(tmp) / "workspace"
             workspaces.build(chapter.number, ws)
-            print(f"\n== Chapitre {chapter.number} : l'exercice non modifié doit échouer")
+            print("\n" + lang.say("solutions", "untouched", chapter=chapter.number))
             if check(chapter, ws) == 0:
-                failures.append(f"{chapter.number}: the untouched exercise passes its checks")
+                failures.append(lang.say("solutions", "untouched_passes", chapter=chapter.number))
             workspaces.solve(chapter.number, ws)
-            print(f"\n== Chapitre {chapter.number} : la solution doit réussir")
+            print("\n" + lang.say("solutions", "solved", chapter=chapter.number))
             if check(chapter, ws) != 0:
-                failures.append(f"{chapter.number}: the solution fails its checks")
+                failures.append(lang.say("solutions", "solution_fails", chapter=chapter.number))
     print()
     for failure in failures:
-        print(f"ÉCHEC {failure}")
-    print("check-solutions : " + ("tout est conforme." if not failures else f"{len(failures)} problème(s)."))
+        print(lang.say("solutions", "failure", failure=failure))
+    print(lang.say("solutions", "problems", count=len(failures)) if failures else lang.say("solutions", "all_good"))
     return 1 if failures else 0
