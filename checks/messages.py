@@ -78,11 +78,7 @@ def _read(root, language):
 
 def titles(chapter_folder, language=None):
     """{check function: title} of a chapter's checks in `language`; {} in French (their docstrings)."""
-    language = language or lang.chosen()
-    path = lang.translation(Path(chapter_folder) / CHAPTER_CATALOGUE, language)
-    if language == lang.DEFAULT or not path.is_file():
-        return {}
-    return tomllib.loads(path.read_text(encoding="utf-8")).get(TITLES, {})
+    return lang.translation_table(Path(chapter_folder) / CHAPTER_CATALOGUE, TITLES, language)
 
 
 MESSAGES, PHRASE_TEXTS = _read(KIT_ROOT, None)

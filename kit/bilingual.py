@@ -109,8 +109,7 @@ def console_blocks(text):
 
 def english_text(french, english, chapter):
     """The English text of `chapter` with each console block (and its annotation) derived from the French text's."""
-    table = {**lang.replacements(lang.INTERFACE.parent, ENGLISH, catalogue=lang.INTERFACE.name),
-             **lang.replacements(chapter.folder, ENGLISH)}
+    table = {**lang.translation_table(lang.INTERFACE, lang.TRANSLATE, ENGLISH), **lang.replacements(chapter.folder, ENGLISH)}
     derived = iter([(meta, english_block(body, table)) for meta, body in console_blocks(french)])
 
     def replace(match):

@@ -90,14 +90,19 @@ def say(section, key, **fields):
 TRANSLATE = "translate"  # a chapter catalogue's table of {French text: its translation}
 
 
-def replacements(chapter_folder, language=None, catalogue="messages.toml"):
-    """{French text: translation} for a chapter's exercise files and console sessions, from the [translate]
-    table of its messages.<language>.toml ({} in French); `catalogue`: another catalogue's table."""
+def translation_table(path, table, language=None):
+    """Table `table` of the translation into `language` of the French catalogue `path`: what only a
+    translation has (the checks' titles, the [translate] texts); {} in French or without a translation."""
     language = language or chosen()
-    path = translation(Path(chapter_folder) / catalogue, language)
-    if language == DEFAULT or not path.is_file():
+    other = translation(path, language)
+    if language == DEFAULT or not other.is_file():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8")).get(TRANSLATE, {})
+    return tomllib.loads(other.read_text(encoding="utf-8")).get(table, {})
+
+
+def replacements(chapter_folder, language=None):
+    """{French text: translation} for a chapter's exercise files and console sessions (its [translate] table)."""
+    return translation_table(Path(chapter_folder) / "messages.toml", TRANSLATE, language)
 
 
 def replaced(text, table):
