@@ -89,11 +89,13 @@ def run_stages(project, stages, timeout=STAGE_TIMEOUT):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         proc.stdin.write(json.dumps(specs).encode())
         proc.stdin.close()
-        records, current, since = [], None, time.monotonic()
+        records, current, since, pending = [], None, time.monotonic(), ""
         with open(events, encoding="utf-8") as lines:
             while True:
                 finished = proc.poll() is not None
-                for line in lines.readlines():
+                pending += lines.read()
+                *complete, pending = pending.split("\n")  # a record still being written waits for its end
+                for line in filter(None, complete):
                     event = json.loads(line)
                     if "start" in event:
                         current, since = event["start"], time.monotonic()
