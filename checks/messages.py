@@ -8,9 +8,9 @@ check raises and what the hints of a chapter.toml name in `helps`), a text with
 catalogue's [links] table). A key lives in one catalogue only.
 
 Beside each catalogue, its translation (`messages.en.toml`: the same keys, the
-same placeholders) is laid over it when the kit speaks that language (kit/lang.py);
-a chapter's translation also holds its checks' titles ([titles]: the French ones
-are the checks' docstrings).
+same placeholders) is laid over it when the kit speaks that language (kit/lang.py).
+A chapter's catalogue also holds its checks' titles: [titles], keyed by the check
+function's name.
 """
 
 import tomllib
@@ -77,8 +77,12 @@ def _read(root, language):
 
 
 def titles(chapter_folder, language=None):
-    """{check function: title} of a chapter's checks in `language`; {} in French (their docstrings)."""
-    return lang.translation_table(Path(chapter_folder) / CHAPTER_CATALOGUE, TITLES, language)
+    """{check function: title} of a chapter's checks in `language` (default: the kit's)."""
+    path = Path(chapter_folder) / CHAPTER_CATALOGUE
+    try:
+        return lang.localised(path, language).get(TITLES, {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}  # the checks then show their names; `make lint-course` says what is wrong
 
 
 MESSAGES, PHRASE_TEXTS = _read(KIT_ROOT, None)

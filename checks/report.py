@@ -1,7 +1,7 @@
 """A pytest plugin that prints each check as one French line, and nothing else.
 
-A check's title is the first line of its docstring (with the test's
-parameters filled in). A failure shows its CheckFailed message, the hint
+A check's title is in its chapter's catalogue ([titles], keyed by the check
+function's name, with the test's parameters filled in). A failure shows its CheckFailed message, the hint
 that helps and a doc link; a failure in a shared step is reported once, and
 the checks that needed it are marked as not checked.
 """
@@ -13,10 +13,10 @@ from checks.result import FAILED, NOT_CHECKED, PASSED, ChapterResult, CheckResul
 from kit import lang
 
 
-def check_title(item, translated):
-    """What the learner reads for a check: its title in the kit's language (`translated`), else its
-    docstring's first line, parameters filled in."""
-    doc = translated.get(item.originalname) or (item.function.__doc__ or item.name).strip().splitlines()[0]
+def check_title(item, titles):
+    """What the learner reads for a check: its title in the kit's language (`titles`), parameters filled
+    in; its function's name if it has none (`make lint-course` reports it)."""
+    doc = titles.get(item.originalname) or item.name
     shown = {name: PHRASE_TEXTS.get(value, value) if isinstance(value, str) else value  # a phrase's key: its text
              for name, value in check_params(item).items()}
     return doc.format(**shown)

@@ -24,7 +24,6 @@ def notebook(sandbox):
 
 
 def test_data_and_base_model(sandbox):
-    """data/ (version 1, 500 images) et base.h5 sont dans le projet"""
     found = len(list((sandbox / "data").glob("*.jpg"))) if (sandbox / "data").is_dir() else 0
     if found != 2 * DATASETS["v1"]:
         raise CheckFailed("no_data", found=found)
@@ -33,7 +32,6 @@ def test_data_and_base_model(sandbox):
 
 
 def test_notebook_ran(sandbox, notebook):
-    """toutes les cellules du notebook ont été exécutées, sans erreur"""
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     errors = [output for cell in code for output in cell.get("outputs", []) if output.output_type == "error"]
     if errors:
@@ -48,13 +46,11 @@ def test_notebook_ran(sandbox, notebook):
 
 
 def test_model_written(workspace):
-    """le notebook a produit model.h5"""
     if not (workspace / "model.h5").is_file():
         raise CheckFailed("no_model")
 
 
 def test_generated_files_ignored(sandbox):
-    """git ignore subset/, preprocessed/ et model.h5, qui ne sont pas commités"""
     committed = [name for name in GENERATED if tracked(sandbox, name)]
     if committed:
         raise CheckFailed("generated_committed", paths=" ".join(committed))
@@ -65,7 +61,6 @@ def test_generated_files_ignored(sandbox):
 
 
 def test_inputs_not_in_git(sandbox):
-    """data/ et base.h5 ne sont pas commités dans git (DVC s'en chargera)"""
     committed = [name for name in ("data", "base.h5") if tracked(sandbox, name)]
     if committed:
         raise CheckFailed("input_committed", paths=" ".join(committed))

@@ -1,6 +1,6 @@
 """Chapter 05, "Création d'une pipeline": dvc.yaml, caching, metrics, experiments.
 
-Each test is one check; its docstring's first line is what the learner reads.
+Each test is one check; what the learner reads is its title in the chapter's messages.toml.
 The pipeline runs once, from scratch, in the sandbox; the other checks read
 what DVC says about it.
 """
@@ -83,15 +83,14 @@ def undeclared(ran):
 
 
 def test_dvc_yaml_loads(stages):
-    """dvc.yaml existe et DVC le lit sans erreur"""
+    """Judged by the `stages` fixture, which raises the failure."""
 
 
 def test_one_stage_per_script(by_script):
-    """chaque script est lancé par sa propre étape"""
+    """Judged by the `by_script` fixture, which raises the failure."""
 
 
 def test_runs_from_scratch(sandbox, stages, undeclared):
-    """la pipeline s'exécute depuis zéro et produit subset/, preprocessed/, model.h5 et metrics.json"""
     declared = {out for stage in stages for out in stage.outs}
     for output in OUTPUTS:
         if not (sandbox / output).exists():
@@ -102,19 +101,16 @@ def test_runs_from_scratch(sandbox, stages, undeclared):
 
 
 def test_stages_declare_what_they_read(undeclared):
-    """chaque étape réussit avec ses seules dépendances déclarées"""
     for stage, error in undeclared.items():
         raise CheckFailed("undeclared_dependency", stage=stage, error=error)
 
 
 def test_stays_inside_the_project(ran):
-    """les étapes n'écrivent rien hors du projet"""
     if ran.outside:
         raise CheckFailed("writes_outside", paths=", ".join(f"../{name}" for name in ran.outside[:3]))
 
 
 def test_second_run_does_nothing(sandbox, undeclared):
-    """une deuxième exécution ne relance aucune étape"""
     stale = pipeline.stale_stages(sandbox)
     if stale:
         raise CheckFailed("rerun_needed", stages=quoted(sorted(stale)), why=phrase("rerun_why"))
@@ -122,7 +118,6 @@ def test_second_run_does_nothing(sandbox, undeclared):
 
 @pytest.mark.parametrize("changed", list(DOWNSTREAM))
 def test_change_reruns_downstream(sandbox, stages, by_script, undeclared, changed):
-    """modifier {changed} relance exactement les étapes qui en dépendent"""
     expected = {by_script[script].name for script in DOWNSTREAM[changed]}
     judged = {stage.name for stage in by_script.values()}
     path = sandbox / changed
@@ -145,7 +140,6 @@ def test_change_reruns_downstream(sandbox, stages, by_script, undeclared, change
 
 
 def test_metrics_file(sandbox, undeclared):
-    """metrics.json est à la racine du projet et test_accuracy est un nombre entre 0 et 1"""
     path = sandbox / "metrics.json"
     if not path.is_file():
         raise CheckFailed("no_metrics_file")
@@ -158,7 +152,6 @@ def test_metrics_file(sandbox, undeclared):
 
 
 def test_metrics_declared(sandbox, undeclared):
-    """metrics.json est déclaré comme métrique (dvc metrics show le liste)"""
     with pipeline.opened_repo(sandbox) as repo:
         shown = repo.metrics.show()
     files = shown.get("", {}).get("data", {})
@@ -167,7 +160,6 @@ def test_metrics_declared(sandbox, undeclared):
 
 
 def test_experiment_ran(experiments):
-    """DVC a exécuté la pipeline : dvc exp show montre test_accuracy (expérience, commit ou espace de travail)"""
     if isinstance(experiments, Exception):
         raise CheckFailed("dvc_error", problem=str(experiments)[:300])
     # Baseline rows are the workspace and commits; the others are experiments, wherever HEAD has moved since.

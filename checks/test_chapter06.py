@@ -35,7 +35,7 @@ def colleague(sandbox):
 
 
 def test_experiment_pulled(colleague):
-    """l'expérience my-better-exp de Camille est dans votre projet"""
+    """Judged by the `colleague` fixture, which raises the failure."""
 
 
 def changed_by(project, sha):
@@ -46,7 +46,6 @@ def changed_by(project, sha):
 
 
 def test_experiment_applied(sandbox, colleague):
-    """elle est appliquée : les fichiers modifiés par Camille sont les siens"""
     differing = []
     for name in changed_by(sandbox, colleague):
         theirs = run(["git", "show", f"{colleague}:{name}"], cwd=sandbox)
@@ -59,7 +58,6 @@ def test_experiment_applied(sandbox, colleague):
 
 
 def test_experiment_reproduced(experiments, colleague):
-    """vous avez relancé l'expérience et retrouvé son exactitude (au millionième près)"""
     rows = [row for row in experiments if row.get("typ") != "baseline"]
     theirs = next((row for row in rows if row.get("Experiment") == NAME), None)
     if theirs is None:
@@ -79,7 +77,6 @@ def test_experiment_reproduced(experiments, colleague):
 
 
 def test_own_experiments_kept(sandbox, workspace):
-    """vos propres expériences sont toujours là"""
     present = {sha for _, sha, _ in experiment_refs(sandbox)}
     made_at_start = {sha: ref for sha, ref in state.start_experiments(workspace).items()
                      if pipeline_experiment(ref)}

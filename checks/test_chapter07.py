@@ -56,13 +56,11 @@ def resolved(sandbox, declared):
 
 
 def test_artifact_declared(declared):
-    """l'artefact cats-vs-dogs est déclaré dans dvc.yaml et pointe vers models"""
     if declared.path.rstrip("/") != "models":
         raise CheckFailed("artifact_wrong_path", name=NAME, path=declared.path)
 
 
 def test_artifact_stage(sandbox):
-    """une étape produit models/ à partir de model.h5 et base.h5, et la pipeline est à jour"""
     stages = pipeline.load_pipeline(sandbox)
     producer = next((stage for stage in stages if "models" in stage.outs), None)
     if producer is None or not {"model.h5", "base.h5"} <= set(producer.deps):
@@ -76,18 +74,16 @@ def test_artifact_stage(sandbox):
 
 
 def test_committed(sandbox):
-    """dvc.yaml et dvc.lock sont commités"""
     changed = [name for name in ("dvc.yaml", "dvc.lock") if not committed(sandbox, name)]
     if changed:
         raise CheckFailed("artifact_not_committed", files=", ".join(changed))
 
 
 def test_registered_and_assigned(resolved):
-    """gto a enregistré l'artefact et l'a assigné au stade test"""
+    """Judged by the `resolved` fixture, which raises the failure."""
 
 
 def test_published(sandbox, resolved):
-    """l'artefact est publié : tags gto sur origin, modèles sur le stockage distant"""
     remote_tags = run(["git", "ls-remote", "--tags", "origin", f"{NAME}*"], cwd=sandbox, timeout=60)
     names = remote_tags.output if remote_tags.ok else ""
     if f"refs/tags/{NAME}@" not in names or f"refs/tags/{NAME}#{STAGE}#" not in names:
@@ -112,7 +108,6 @@ def origin_from_app_folder(sandbox, workspace):
 
 
 def test_fetched_into_app_folder(sandbox, workspace, resolved):
-    """use_model/models contient les deux modèles de la version du stade test"""
     from dvc.api import DVCFileSystem
 
     fs = DVCFileSystem(str(sandbox), rev=resolved["rev"])
@@ -169,7 +164,6 @@ def app_url(sandbox, tmp_path_factory):
 
 
 def test_app_answers_correctly(app_url):
-    """l'application répond « cat » ou « dog » correctement sur des images jamais vues"""
     images = sorted(HELDOUT.glob("*.jpg"))
     correct = 0
     for image in images:
@@ -183,7 +177,6 @@ def test_app_answers_correctly(app_url):
 # Each case's name is a phrase of the chapter's catalogue (case_not_an_image...): the title shows it.
 @pytest.mark.parametrize("case", ["case_not_an_image", "case_empty_file", "case_no_file"])
 def test_app_rejects_bad_input(app_url, case):
-    """pour {case}, l'application répond une erreur 4xx avec un message"""
     field, content = {"case_not_an_image": ("file", b"ceci n'est pas une image"),
                       "case_empty_file": ("file", b""),
                       "case_no_file": (None, b"")}[case]

@@ -10,7 +10,6 @@ the checks' titles), line by line, and `python -m kit.bilingual` writes them int
 README.en.md. tests/test_languages.py keeps the two texts in step.
 """
 
-import ast
 import functools
 import re
 import string
@@ -55,13 +54,10 @@ def _flatten(french, english):
 
 
 def _checks_titles(chapter):
-    """(French title, English title) of each check of a chapter (docstring first lines, [titles])."""
-    if not chapter.checks_path or not chapter.checks_path.is_file():
-        return []
-    tree = ast.parse(chapter.checks_path.read_text(encoding="utf-8"))
+    """(French title, English title) of each check of a chapter (its catalogues' [titles])."""
     english = messages.titles(chapter.folder, ENGLISH)
-    return [(ast.get_docstring(node).splitlines()[0], english[node.name]) for node in tree.body
-            if isinstance(node, ast.FunctionDef) and node.name in english and ast.get_docstring(node)]
+    return [(french, english[name]) for name, french in messages.titles(chapter.folder, lang.DEFAULT).items()
+            if name in english]
 
 
 @functools.lru_cache

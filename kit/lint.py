@@ -173,6 +173,14 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
     checks_file = root / "checks" / chapter.checks if chapter.checks else None
     if checks_file is None or not checks_file.is_file():
         return problems + [(f"{where}/chapter.toml", f"le fichier de vérifications checks/{chapter.checks} manque")]
+    tree = ast.parse(checks_file.read_text(encoding="utf-8"))
+    checks = {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    titled = catalogue.titles(chapter.folder, lang.DEFAULT)
+    for name in sorted(checks - set(titled)):
+        problems.append((f"{where}/{catalogue.CHAPTER_CATALOGUE}", f"la vérification {name} n'a pas de titre ([titles])"))
+    for name in sorted(set(titled) - checks):
+        problems.append((f"{where}/{catalogue.CHAPTER_CATALOGUE}", f"[titles] nomme {name}, qui n'est pas une "
+                                                                    f"vérification de checks/{chapter.checks}"))
     helped = {key for hint in chapter.hints for key in hint.get("helps", [])}
     for key in sorted(chapter_keys(checks_file, shared) - SELF_EXPLAINING):
         if key not in messages:

@@ -1,6 +1,6 @@
 """What the chapter texts say about the checks is what the checks are.
 
-The titles come from the checks themselves (collected by pytest, as
+The titles come from the checks themselves (collected by pytest, titled from their catalogue, as
 `make check-chapterNN` names them); every `make check-chapterNN` transcript in
 a text lists titles that exist, in the checks' order, and a successful one
 lists them all (unless it elides some with `[...]`) with the right count.
@@ -17,11 +17,12 @@ from kit import KIT_ROOT, chapters
 
 COLLECT = """
 import json, sys, pytest
+from checks.messages import titles
 from checks.report import check_title
 
 class Titles:
     def pytest_collection_modifyitems(self, items):
-        print("TITLES=" + json.dumps([check_title(item, {}) for item in items]))
+        print("TITLES=" + json.dumps([check_title(item, titles(sys.argv[2], "fr")) for item in items]))
 
 pytest.main(["-q", "--collect-only", "-p", "no:xdist", "-p", "no:cacheprovider", sys.argv[1]], plugins=[Titles()])
 """
@@ -35,7 +36,7 @@ def titles():
     """{chapter number: [check titles, in order]} for every published chapter."""
     found = {}
     for chapter in chapters.published():
-        proc = subprocess.run([sys.executable, "-c", COLLECT, str(chapter.checks_path)], cwd=KIT_ROOT,
+        proc = subprocess.run([sys.executable, "-c", COLLECT, str(chapter.checks_path), str(chapter.folder)], cwd=KIT_ROOT,
                               capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
         line = next(line for line in proc.stdout.splitlines() if line.startswith("TITLES="))
         found[chapter.number] = json.loads(line.removeprefix("TITLES="))

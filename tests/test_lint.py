@@ -128,3 +128,10 @@ def test_broken_transcript_annotation(course):
 def test_missing_checks_file(course):
     (course / "checks/test_chapter03.py").unlink()
     found(course, "03-stockage-distant/chapter.toml", "test_chapter03.py")
+
+
+def test_check_without_a_title_and_title_without_a_check(course):
+    edit(course / "checks/test_chapter06.py", "\ndef test_", "\ndef test_untitled(sandbox):\n    pass\n\n\ndef test_")
+    edit(course / "chapters/06-experience-distante/messages.toml", "[titles]\n", "[titles]\ntest_gone = \"disparu\"\n")
+    found(course, "06-experience-distante/messages.toml", "test_untitled", "titre")
+    found(course, "06-experience-distante/messages.toml", "test_gone", "test_chapter06.py")

@@ -155,6 +155,9 @@ text = "RELEASE.md manque à la racine du projet : récupérez-le avec `git chec
 
 [release_notes_todo]
 text = "RELEASE.md contient encore un TODO (ligne {line}) : remplacez-le par vos notes de version."
+
+[titles]
+test_release_notes_written = "RELEASE.md est rédigé (plus de TODO)"
 ''',
     "solutions/08-notes-de-version/RELEASE.md": "# Version 1.0\n\nLe modèle est publié au stade test.\n",
     "checks/test_chapter08.py": '''\
@@ -164,7 +167,6 @@ from checks.messages import CheckFailed
 
 
 def test_release_notes_written(sandbox):
-    """RELEASE.md est rédigé (plus de TODO)"""
     path = sandbox / "RELEASE.md"
     if not path.is_file():
         raise CheckFailed("release_notes_missing")
