@@ -5,8 +5,8 @@
 # (PYTHON=/path/to/python3.12 to choose it yourself). See kit/bootstrap.py.
 # KIT_LANG=en: the kit speaks English (see kit/lang.py); command-line variables reach the commands.
 BOOT_PYTHON = $(or $(PYTHON),$(firstword $(shell for p in python3 python3.13 python3.12 python3.11; do command -v $$p && break; done)))
-# The one message that cannot come from Python: there is none.
-NO_PYTHON = echo "Python 3 est introuvable : installez Python 3.11, 3.12 ou 3.13 (voir README, « Installation »)."; exit 1
+# The one message that cannot come from Python, since there is none: a text file per language.
+NO_PYTHON = cat kit/no_python$(if $(filter en,$(KIT_LANG)),.en).txt >&2; exit 1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -55,8 +55,7 @@ watch-chapter%: $(STAMP)
 	@$(PY) -m kit watch $* --workspace "$(WORKSPACE)"
 
 grade: $(STAMP)
-	@test -n "$(CHAPTER)" -a -n "$(SUBMISSIONS)" || { echo "Usage : make grade CHAPTER=05 SUBMISSIONS=dossier [GRADES=dossier]"; exit 2; }
-	@$(PY) -m kit grade $(CHAPTER) "$(SUBMISSIONS)" $(if $(GRADES),--out "$(GRADES)")
+	@$(PY) -m kit grade "$(CHAPTER)" "$(SUBMISSIONS)" $(if $(GRADES),--out "$(GRADES)")
 
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N) --workspace "$(WORKSPACE)"

@@ -48,6 +48,8 @@ def cmd_check(args):
 
 
 def cmd_get_data(args):
+    if args.version not in ("1", "2"):  # make get-data VERSION=3
+        sys.exit(lang.say("cli", "bad_version", version=args.version))
     workspace = kit("workspace")
     workspace.get_data(args.workspace, args.version)
     said = "data_and_base_copied" if args.version == "1" else "data_copied"  # version 1 brings the base model
@@ -81,10 +83,14 @@ def cmd_watch(args):
 
 
 def cmd_grade(args):
-    sys.exit(kit("grading").grade(published_chapter(args.chapter), args.submissions, args.out, args.jobs))
+    if not args.chapter or not str(args.submissions).strip():  # make grade without CHAPTER= or SUBMISSIONS=
+        sys.exit(lang.say("cli", "grade_usage"))
+    sys.exit(kit("grading").grade(published_chapter(args.chapter), Path(args.submissions), args.out, args.jobs))
 
 
 def cmd_hint(args):
+    if args.number is not None and not args.number.isdigit():  # make hint-chapter05 N=deux
+        sys.exit(lang.say("cli", "bad_hint_number", number=args.number, chapter=args.chapter))
     kit("hints").show(published_chapter(args.chapter), args.workspace, args.number)
 
 
@@ -104,22 +110,33 @@ COMMANDS = [
     ("start", cmd_start, [CHAPTER, WORKSPACE, FORCE]),
     ("solve", cmd_solve, [CHAPTER, WORKSPACE, FORCE]),
     ("check", cmd_check, [CHAPTER, WORKSPACE, (("--report",), {"type": Path, "help": "write the verdicts as JSON"})]),
-    ("get-data", cmd_get_data, [(("version",), {"choices": ["1", "2"], "nargs": "?", "default": "1"}), WORKSPACE]),
+    ("get-data", cmd_get_data, [(("version",), {"nargs": "?", "default": "1"}), WORKSPACE]),
     ("run-notebook", cmd_run_notebook, [WORKSPACE]),
     ("remote-url", cmd_remote_url, [WORKSPACE]),
     ("status", cmd_status, [WORKSPACE]),
     ("watch", cmd_watch, [CHAPTER, WORKSPACE]),
-    ("grade", cmd_grade, [CHAPTER, (("submissions",), {"type": Path}), (("--out",), {"type": Path}),
+    ("grade", cmd_grade, [CHAPTER, (("submissions",), {}), (("--out",), {"type": Path}),
                           (("--jobs",), {"type": int})]),
-    ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?", "type": int}), WORKSPACE]),
+    ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?"}), WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors said in the kit's language (argparse's own detail in brackets)."""
+
+    def error(self, message):
+        try:
+            said = lang.say("cli", "usage", problem=f"{self.prog}: {message}")
+        except lang.UnknownLanguage as error:
+            said = str(error)
+        self.exit(2, said + "\n")
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m kit")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="python -m kit")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for name, func, arguments in COMMANDS:
         command = sub.add_parser(name)
         for flags, options in arguments:

@@ -30,8 +30,9 @@ class UnknownLanguage(ValueError):
 def chosen():
     """The language of this process: KIT_LANG, else French."""
     value = os.environ.get(VARIABLE, "").strip().lower() or DEFAULT
-    if value not in LANGUAGES:
-        raise UnknownLanguage(f"{VARIABLE}={value} : langue inconnue, choisissez {' ou '.join(LANGUAGES)}.")
+    if value not in LANGUAGES:  # said in every language: which one the reader wants is what is unknown
+        raise UnknownLanguage("\n".join(_interface(language)["cli"]["unknown_language"].format(
+            variable=VARIABLE, value=value, languages=" | ".join(LANGUAGES)) for language in LANGUAGES))
     return value
 
 

@@ -89,10 +89,35 @@ def test_the_same_submission_gets_the_same_verdicts_in_both_languages(tiny):
     assert "Chapitre 05" in french_output and "Indice : make hint-chapter05" in french_output
 
 
-def test_an_unknown_language_is_refused_in_one_sentence(tmp_path):
+def test_an_unknown_language_is_refused_in_one_sentence_per_language(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kit", "hint", "05", "--workspace", str(tmp_path)], cwd=KIT_ROOT,
                           env=kit_env({"KIT_LANG": "de"}), capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 1 and "KIT_LANG=de" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == ["KIT_LANG=de : langue inconnue, choisissez fr | en.",
+                                        "KIT_LANG=de: unknown language, choose fr | en."]
+
+
+USAGE_ERRORS = {  # a learner's or an instructor's malformed command: (command, what French says, what English says)
+    "hint number": (["python", "-m", "kit", "hint", "05", "deux"], "N=deux : le numéro d'un indice est un nombre",
+                    "N=deux: a hint's number is a number"),
+    "data version": (["python", "-m", "kit", "get-data", "3"], "VERSION=3 : les données existent en version 1 ou 2",
+                     "VERSION=3: the data comes in version 1 or 2"),
+    "argparse": (["python", "-m", "kit", "check"], "Commande mal formée (python -m kit check:",
+                 "Malformed command (python -m kit check:"),
+    "make grade": (["make", "-s", "grade", "CHAPTER=05"], "Usage : make grade CHAPTER=05 SUBMISSIONS=dossier",
+                   "Usage: make grade CHAPTER=05 SUBMISSIONS=folder"),
+    "no python": (["make", "-s", "doctor", "BOOT_PYTHON="], "Python 3 est introuvable", "Python 3 cannot be found"),
+}
+
+
+@pytest.mark.parametrize("case", USAGE_ERRORS)
+def test_usage_errors_are_said_in_the_kits_language(case):
+    command, french, english = USAGE_ERRORS[case]
+    command = [sys.executable if word == "python" else word for word in command]
+    for language, expected in (("fr", french), (ENGLISH, english)):
+        proc = subprocess.run(command, cwd=KIT_ROOT, env=kit_env({"KIT_LANG": language}), capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode != 0 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
 def test_a_workspace_keeps_the_language_it_was_started_in(tmp_path):
