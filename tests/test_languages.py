@@ -16,6 +16,7 @@ from checks import messages
 from checks.result import ChapterResult
 from kit import KIT_ROOT, bilingual, chapters, lang
 from kit.shell import kit_env
+from tests.french import french_words
 from tests.variants import BROKEN
 
 ENGLISH = "en"
@@ -86,6 +87,7 @@ def test_the_same_submission_gets_the_same_verdicts_in_both_languages(tiny):
     assert "train" in message and "trian.py" in message and "train.py" in message
     assert message != french["test_one_stage_per_script"][2]
     assert "Chapter 05" in english_output and "Hint: make hint-chapter05" in english_output
+    assert french_words(english_output) == [] and french_words(french_output) != []
     assert "Chapitre 05" in french_output and "Indice : make hint-chapter05" in french_output
 
 
@@ -165,8 +167,7 @@ def test_every_chapter_has_an_english_text_whose_sessions_are_the_french_ones_in
     assert bilingual.english_text(french, english, chapter) == english, "python -m kit.bilingual rewrites them"
     blocks = bilingual.console_blocks(english)
     assert len(blocks) == len(bilingual.console_blocks(french))
-    kit_lines = [line for _, body in blocks for line in body.splitlines() if line.startswith(("Chapter ", "  ✔ "))]
-    assert all("é" not in line and " : " not in line for line in kit_lines), kit_lines
+    assert [line for _, body in blocks for line in body.splitlines() if french_words(line)] == []
 
 
 def test_kit_output_lines_are_translated_through_the_catalogues():
@@ -208,3 +209,58 @@ def test_the_notebook_is_written_in_the_kits_language(monkeypatch):
     assert english.cells[0].source.startswith("# Cats or dogs?") and "## 2. Preprocessing" in english.cells[5].source
     assert [cell.source for cell in english.cells if cell.cell_type == "code"] == \
         [cell.source for cell in french.cells if cell.cell_type == "code"]  # the same code: the same results
+
+
+def strings(value, skip=(lang.TRANSLATE,)):
+    """Every string of a catalogue's values ([translate]'s keys are the French texts it replaces)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in skip:
+                yield from strings(item, skip)
+            elif isinstance(item, dict):
+                yield from item.values()
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item, skip)
+
+
+ENGLISH_FILES = sorted({*KIT_ROOT.glob("README.en.md"), *KIT_ROOT.glob("chapters/*/*.en.*"),
+                        *KIT_ROOT.glob("checks/*.en.toml"), *KIT_ROOT.glob("kit/*.en.*")})
+
+
+@pytest.mark.parametrize("path", ENGLISH_FILES, ids=lambda p: p.relative_to(KIT_ROOT).as_posix())
+def test_no_french_in_the_english_edition(path):
+    text = path.read_text(encoding="utf-8")
+    texts = list(strings(tomllib.loads(text))) if path.suffix == ".toml" else text.splitlines()
+    assert [line for line in texts if french_words(line)] == []
+
+
+def test_no_french_in_the_english_system_messages():
+    tree = ast.parse((KIT_ROOT / "kit" / "system_messages_en.py").read_text(encoding="utf-8"))
+    said = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    assert said and [text for text in said if french_words(text)] == []
+
+
+def test_the_french_word_finder_finds_french():
+    assert french_words("Le notebook a produit model.h5 dans le projet.") == ["le", "dans", "le", "projet"]
+    assert french_words("Lancez `dvc init`, puis commitez .dvc/.") == ["lancez", "puis", "commitez"]
+    assert french_words("Run `dvc init` in chapters/02-suivi-des-fichiers, then commit .dvc/.") == []
+    french = (KIT_ROOT / "chapters" / "05-pipeline" / "messages.toml").read_text(encoding="utf-8")
+    messages_texts = [entry["text"] for entry in tomllib.loads(french).values() if "text" in entry]
+    assert messages_texts and all(french_words(text) for text in messages_texts)
+
+
+@pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
+def test_the_exercise_files_and_notebook_in_english_hold_no_french(chapter, tmp_path, monkeypatch):
+    from kit import notebook, workspace
+
+    monkeypatch.setenv(lang.VARIABLE, ENGLISH)
+    workspace.copy_exercise(chapter, tmp_path)
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    lines = [f"{path.name}: {line}" for path in files for line in path.read_text(encoding="utf-8").splitlines()
+             if french_words(line)]
+    if chapter.number == "01":
+        lines += [cell.source for cell in notebook.build().cells if french_words(cell.source)]
+    assert lines == []
