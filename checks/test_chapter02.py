@@ -108,7 +108,7 @@ def test_checkout_restores_version(colleague_clone, tag):
     data = colleague_clone / "data"
     found = len(list(data.glob("*"))) if data.is_dir() else 0
     if not result.ok or found != VERSIONS[tag]:
-        problem = f"{found} fichiers au lieu de {VERSIONS[tag]}" if result.ok else result.last_lines(1)
+        problem = phrase("file_count", found=found, expected=VERSIONS[tag]) if result.ok else result.last_lines(1)
         raise CheckFailed("version_not_restored", tag=tag, problem=problem)
     if not run(["dvc", "status", "-q", "data.dvc", "base.h5.dvc"], cwd=colleague_clone).ok:
         raise CheckFailed("version_not_restored", tag=tag, problem=phrase("status_differs"))

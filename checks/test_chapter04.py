@@ -105,7 +105,7 @@ def test_model_loads(sandbox, outputs):
     code = "import keras; keras.models.load_model('model.h5', compile=False)"
     result = run(["python", "-c", code], cwd=sandbox, timeout=120, env=kit_env({"TF_ENABLE_ONEDNN_OPTS": "0"}))
     if not result.ok:
-        raise CheckFailed("model_unloadable", problem=result.last_lines(1)[:200] or "fichier absent")
+        raise CheckFailed("model_unloadable", problem=result.last_lines(1)[:200] or phrase("no_file"))
 
 
 def test_accuracy_printed(outputs):

@@ -29,7 +29,7 @@ import sys
 import time
 
 from kit import KIT_ROOT
-from kit.system_messages import INSTALL_PYTHON, NONE_FOUND, SETUP
+from kit.system_messages import INSTALL_PYTHON, NONE_FOUND, NOT_RUNNABLE, SETUP
 
 SUPPORTED = ((3, 11), (3, 13))  # oldest and newest minor versions, inclusive
 CANDIDATES = ("python3.13", "python3.12", "python3.11", "python3")
@@ -125,7 +125,7 @@ def find_python(requested=None, path=None):
         version = python_version(found)
         if supported(version):
             return found, version
-        seen.append("%s (%s)" % (name, dotted(version) if version else "ne se lance pas"))
+        seen.append("%s (%s)" % (name, dotted(version) if version else NOT_RUNNABLE))
     return None, seen
 
 

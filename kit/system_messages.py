@@ -20,6 +20,7 @@ INSTALL_PYTHON = {
 }
 
 NONE_FOUND = "aucun"
+NOT_RUNNABLE = "ne se lance pas"  # an interpreter found, that does not start
 
 # --- make setup ----------------------------------------------------------------------
 SETUP = {

@@ -22,6 +22,7 @@ INSTALL_PYTHON = {
 }
 
 NONE_FOUND = "none"
+NOT_RUNNABLE = "does not start"
 
 # --- make setup ----------------------------------------------------------------------
 SETUP = {
