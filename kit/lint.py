@@ -19,7 +19,7 @@ SELF_EXPLAINING = {"no_workspace"}
 CHAPTER_FILES = {"README.md", "chapter.toml", catalogue.CHAPTER_CATALOGUE}
 CHAPTER_FILES |= {lang.translation(name, other).name for name in CHAPTER_FILES for other in lang.LANGUAGES
                   if other != lang.DEFAULT}
-SOLUTION_NOTES = {"README.md"}  # a solution folder may explain itself to the instructor
+SOLUTION_NOTES = {"README.md", "README.en.md"}  # a solution folder may explain itself to the instructor
 
 
 def raised_keys(node):

@@ -227,6 +227,7 @@ def strings(value, skip=(lang.TRANSLATE,)):
 
 
 ENGLISH_FILES = sorted({*KIT_ROOT.glob("README.en.md"), *KIT_ROOT.glob("chapters/*/*.en.*"),
+                        *KIT_ROOT.glob("solutions/*/README.en.md"),
                         *KIT_ROOT.glob("checks/*.en.toml"), *KIT_ROOT.glob("kit/*.en.*")})
 
 
@@ -286,3 +287,8 @@ def test_code_holds_no_learner_text():
                   if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                   and french_words(node.value)]
     assert found == []
+
+
+def test_every_solution_note_has_its_english_one():
+    notes = sorted(KIT_ROOT.glob("solutions/*/README.md"))
+    assert notes and [note for note in notes if not lang.translation(note, ENGLISH).is_file()] == []
