@@ -57,12 +57,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, colleague, course, workspace
+from kit import KIT_ROOT, chapters, colleague, course, lang, workspace
 from kit.shell import free_port, git, kit_env, run, stop_group
 
-TEXT_KIT = "/home/vous/atelier"  # the kit folder, as the texts write it
+TEXT_KIT = "/home/vous/atelier"  # the kit folder, as the French texts write it (the English: /home/you/workshop)
 TEXT_TMP = "/tmp/"
-TEXT_HOME = "/home/vous"
+TEXT_HOME = "/home/vous/"
 TEXT_PORTS = ("8000", "8888")  # the chapter 07 app's and JupyterLab's ports, as the texts write them
 FENCE = re.compile(r"(?:<!-- transcript\n(?P<meta>.*?)-->\n)?```(?P<lang>\w*)\n(?P<body>.*?)^```", re.S | re.M)
 ANNOTATION_KEYS = {"cwd", "before", "status", "unordered", "any_order", "background", "command", "skip", "columns"}
@@ -302,6 +302,8 @@ class Atelier:
             if not entry.name.startswith(("workspace", ".git", ".kit-state", ".pytest_cache", "grades")):
                 (self.kit / entry.name).symlink_to(entry)
         self.workspace = self.kit / "workspace"
+        paths = lang.translation_table(lang.INTERFACE, lang.TRANSLATE)  # the texts' paths in the kit's language
+        self.text_kit, self.text_home = lang.replaced(TEXT_KIT, paths), lang.replaced(TEXT_HOME, paths)
         self.ports = {port: str(free_port()) for port in TEXT_PORTS}
         self.cwd = self.workspace
         self.oldpwd = self.kit
@@ -311,13 +313,14 @@ class Atelier:
         """A command of the text, as typed in this atelier (and in a terminal: see TERMINAL)."""
         for pattern, replacement in TERMINAL:
             command = re.sub(pattern, replacement, command)
-        table = {TEXT_KIT: str(self.kit), TEXT_TMP: f"{self.tmp}/"}
+        table = {self.text_kit: str(self.kit), TEXT_TMP: f"{self.tmp}/"}
         for text, real in self.ports.items():
             table.update({f":{text}": f":{real}", f"--port {text}": f"--port {real}"})
         return _translate(command, table)
 
     def to_text(self, output):
-        table = {str(self.kit): TEXT_KIT, f"{self.tmp}/": TEXT_TMP, str(self.home): TEXT_HOME}
+        table = {str(self.kit): self.text_kit, f"{self.tmp}/": TEXT_TMP, f"{self.home}/": self.text_home,
+                 str(self.home): self.text_home.rstrip("/")}
         table.update({f":{real}": f":{text}" for text, real in self.ports.items()})
         return _translate(output, table)
 
@@ -438,7 +441,10 @@ def replay(chapter, root=None, text=None, start=None):
     `start`: a workspace the kit already built at this chapter's start, to copy
     instead of building one, with its git remote `origin` (it keeps its DVC remote).
     """
-    text = text if text is not None else (chapter.folder / "README.md").read_text(encoding="utf-8")
+    if text is None:  # the chapter's text in the kit's language (`make transcripts CHAPTER=02 KIT_LANG=en`)
+        path = chapter.folder / "README.md"
+        translated = lang.translation(path, lang.chosen())
+        text = (translated if lang.chosen() != lang.DEFAULT and translated.is_file() else path).read_text(encoding="utf-8")
     blocks = parse(text)
     with tempfile.TemporaryDirectory(prefix=f"transcript-{chapter.number}-", dir=root) as tmp:
         atelier = Atelier(tmp, chapter)

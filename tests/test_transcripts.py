@@ -7,7 +7,7 @@ what the comparison tolerates (what legitimately varies) and what it does not.
 
 import pytest
 
-from kit import KIT_ROOT, chapters, transcripts
+from kit import KIT_ROOT, chapters, lang, transcripts
 from kit.transcripts import Bindings, compare, parse
 
 
@@ -17,8 +17,8 @@ from kit.transcripts import Bindings, compare, parse
 REPLAYED_BY_CHECK_TESTS = {"06": "tests/test_checks_chapter06.py", "07": "tests/test_checks_chapter07.py"}
 
 
-def assert_text_is_what_really_happens(chapter, start=None):
-    _, *outcomes = transcripts.replay(chapter, start=start)
+def assert_text_is_what_really_happens(chapter, start=None, text=None):
+    _, *outcomes = transcripts.replay(chapter, start=start, text=text)
     assert outcomes, "the text should show console sessions"
     problems = [f"block {o.block.number} (line {o.block.lineno}): {o.problem}" for o in outcomes if o.problem]
     assert not problems, "\n\n".join(problems)
@@ -29,6 +29,18 @@ def assert_text_is_what_really_happens(chapter, start=None):
                          ids=lambda c: c.number)
 def test_chapter_text_is_what_really_happens(chapter):
     assert_text_is_what_really_happens(chapter)
+
+
+# The chapters whose sessions train no model are replayed in English too, for real; the English sessions
+# of the others are derived from their replayed French ones (tests/test_languages.py), so that the
+# TensorFlow runs are not doubled.
+REPLAYED_IN_ENGLISH = ("02", "03")
+
+
+@pytest.mark.parametrize("number", REPLAYED_IN_ENGLISH)
+def test_english_text_is_what_really_happens(number, monkeypatch):
+    monkeypatch.setenv(lang.VARIABLE, "en")  # the kit speaks English, and replays README.en.md
+    assert_text_is_what_really_happens(chapters.get(number))
 
 
 def test_the_other_chapters_are_replayed_by_their_check_tests():
