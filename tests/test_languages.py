@@ -5,6 +5,8 @@ submission gets the same verdicts in both, with messages naming the same files a
 """
 
 import ast
+import re
+import shutil
 import string
 import subprocess
 import sys
@@ -292,3 +294,24 @@ def test_code_holds_no_learner_text():
 def test_every_solution_note_has_its_english_one():
     notes = sorted(KIT_ROOT.glob("solutions/*/README.md"))
     assert notes and [note for note in notes if not lang.translation(note, ENGLISH).is_file()] == []
+
+
+def test_a_learner_and_an_instructor_in_english_read_no_french(tmp_path):
+    """start, check, hint, status on a chapter 02 workspace, then grade it beside a folder that is no
+    submission: nothing printed or written for them holds French (the HTML read without its tags)."""
+    ws, subs, grades = tmp_path / "ws", tmp_path / "subs", tmp_path / "grades"
+
+    def kit(*args):
+        proc = subprocess.run([sys.executable, "-m", "kit", *args], cwd=KIT_ROOT, env=kit_env({"KIT_LANG": ENGLISH}),
+                              capture_output=True, text=True, timeout=300)
+        return proc.stdout + proc.stderr
+
+    said = [kit("start", "02", "--workspace", str(ws)), kit("check", "02", "--workspace", str(ws)),
+            kit("hint", "02", "--workspace", str(ws)), kit("status", "--workspace", str(ws))]
+    shutil.copytree(ws, subs / "alice", symlinks=True)
+    (subs / "bob").mkdir()
+    said.append(kit("grade", "02", str(subs), "--out", str(grades)))
+    said += [re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")) for path in sorted(grades.rglob("*"))
+             if path.is_file()]
+    assert "Chapter 02" in said[1] and "Hint 1/" in said[2] and len(said) == 5 + 5  # 3 reports, 2 feedbacks
+    assert [line for text in said for line in text.splitlines() if french_words(line)] == []
