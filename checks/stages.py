@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.messages import CheckFailed, phrase
-from kit import KIT_ROOT
+from kit import KIT_ROOT, jail
 from kit.shell import kit_env
 
 STAGE_TIMEOUT = int(os.environ.get("DVC_CHECK_STAGE_TIMEOUT", "300"))
@@ -84,9 +84,10 @@ def run_stages(project, stages, timeout=STAGE_TIMEOUT):
     with tempfile.TemporaryDirectory(prefix="stages-") as folder:
         events = Path(folder) / "events.jsonl"
         events.touch()
-        proc = subprocess.Popen([sys.executable, "-m", "checks.stage_runner", str(project), str(events)],
-                                cwd=project, env=kit_env({"PYTHONPATH": str(KIT_ROOT)}), stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        argv, env = jail.wrap([sys.executable, "-m", "checks.stage_runner", str(project), str(events)], project,
+                              kit_env({"PYTHONPATH": str(KIT_ROOT)}))  # the learner's stages: sandboxed when graded
+        proc = subprocess.Popen(argv, cwd=project, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
         proc.stdin.write(json.dumps(specs).encode())
         proc.stdin.close()
         records, current, since, pending = [], None, time.monotonic(), ""

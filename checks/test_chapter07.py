@@ -6,21 +6,25 @@ sandbox's use_model/, and asked over HTTP about held-out images the kit ships
 """
 
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from checks import pipeline
 from checks.messages import CheckFailed, phrase
-from kit import KIT_ROOT
-from kit.shell import committed, free_port, kit_env, run, stop_group
+from kit import KIT_ROOT, jail
+from kit.shell import committed, kit_env, run, stop_group
 
 NAME = "cats-vs-dogs"
 STAGE = "test"
 HELDOUT = KIT_ROOT / "data" / "heldout"
+ROUTE = "/cats-or-dogs/"  # the route the chapter asks the app to answer on
 MIN_ACCURACY = 0.70  # chance is 0.5; the workshop's models score about 0.8 here
 APP_START_TIMEOUT = int(os.environ.get("DVC_CHECK_APP_TIMEOUT", "120"))
 
@@ -125,10 +129,10 @@ def test_fetched_into_app_folder(sandbox, workspace, resolved):
 
 # --- The web app, over real HTTP --------------------------------------------------------
 
-def post(url, field=None, filename="image.jpg", content=b""):
-    """POST a form holding one file field (or none); return (status, decoded JSON or text)."""
+def post(app, field=None, filename="image.jpg", content=b""):
+    """POST a form holding one file field (or none) to the app; return (status, decoded JSON or text)."""
     files = {field: (filename, content, "application/octet-stream")} if field else None
-    response = httpx.post(url, files=files, timeout=30, trust_env=False)  # loopback: never through a proxy
+    response = app.post(ROUTE, files=files)
     try:
         return response.status_code, response.json()
     except ValueError:
@@ -136,38 +140,42 @@ def post(url, field=None, filename="image.jpg", content=b""):
 
 
 @pytest.fixture(scope="session")
-def app_url(sandbox, tmp_path_factory):
-    """Start use_model/app.py with uvicorn on a free loopback port; stop it at the end."""
+def app(sandbox):
+    """Start use_model/app.py with uvicorn (sandboxed when graded: no network, so on a Unix socket, which the
+    check reaches from outside); an HTTP client of it; the app is stopped at the end."""
     folder = sandbox / "use_model"
     if not (folder / "app.py").is_file():
         raise CheckFailed("app_not_started", problem=phrase("app_missing"))
-    port = free_port()
-    log = tmp_path_factory.mktemp("app") / "uvicorn.log"
+    here = Path(tempfile.mkdtemp(prefix="app-"))  # a short path: a socket's is at most ~100 characters
+    address, log = here / "app.sock", here / "uvicorn.log"
+    argv, env = jail.wrap(["python", "-m", "uvicorn", "app:app", "--uds", str(address)], folder, kit_env())
     with open(log, "w") as output:
-        server = subprocess.Popen(["python", "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
-                                  cwd=folder, env=kit_env(), stdout=output, stderr=subprocess.STDOUT,
+        server = subprocess.Popen(argv, cwd=folder, env=env, stdout=output, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + APP_START_TIMEOUT
         while time.monotonic() < deadline and server.poll() is None:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
+            with socket.socket(socket.AF_UNIX) as sock:
+                if address.exists() and sock.connect_ex(str(address)) == 0:
                     break
             time.sleep(0.3)
         else:
             lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
             problem = lines[-1] if lines else phrase("no_answer", seconds=APP_START_TIMEOUT)
             raise CheckFailed("app_not_started", problem=problem.replace(f"{sandbox}/", "")[:250])
-        yield f"http://127.0.0.1:{port}/cats-or-dogs/"
+        with httpx.Client(transport=httpx.HTTPTransport(uds=str(address)), base_url="http://app", timeout=30,
+                          trust_env=False) as client:
+            yield client
     finally:
         stop_group(server)
+        shutil.rmtree(here, ignore_errors=True)
 
 
-def test_app_answers_correctly(app_url):
+def test_app_answers_correctly(app):
     images = sorted(HELDOUT.glob("*.jpg"))
     correct = 0
     for image in images:
-        status, answer = post(app_url, "file", image.name, image.read_bytes())
+        status, answer = post(app, "file", image.name, image.read_bytes())
         correct += status == 200 and answer == image.name.split(".")[0]
     if correct < MIN_ACCURACY * len(images):
         raise CheckFailed("app_wrong", correct=correct, total=len(images), percent=round(100 * correct / len(images)),
@@ -176,11 +184,11 @@ def test_app_answers_correctly(app_url):
 
 # Each case's name is a phrase of the chapter's catalogue (case_not_an_image...): the title shows it.
 @pytest.mark.parametrize("case", ["case_not_an_image", "case_empty_file", "case_no_file"])
-def test_app_rejects_bad_input(app_url, case):
+def test_app_rejects_bad_input(app, case):
     field, content = {"case_not_an_image": ("file", b"ceci n'est pas une image"),
                       "case_empty_file": ("file", b""),
                       "case_no_file": (None, b"")}[case]
-    status, answer = post(app_url, field, "notes.txt", content)
+    status, answer = post(app, field, "notes.txt", content)
     has_message = isinstance(answer, dict) and bool(answer.get("detail")) or (isinstance(answer, str) and answer.strip())
     if not 400 <= status < 500 or not has_message:
         raise CheckFailed("app_bad_input", case=phrase(case), status=status)

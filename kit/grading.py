@@ -13,6 +13,7 @@ report.md, junit.xml, and feedback/<learner>.md for each learner.
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,13 +25,21 @@ from pathlib import Path
 
 import jinja2
 
-from checks.sandbox import copy_project
+import psutil
+
 from checks.result import FAILED, NOT_CHECKED, PASSED, SYMBOLS, ChapterResult, hint_line
-from kit import KIT_ROOT, lang
-from kit.shell import kit_env, run
+from kit import KIT_ROOT, jail, lang, submissions
+from kit.shell import kit_env
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
-MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space per submission
+MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space of the checker
+PROCESS_LIMIT = int(os.environ.get("GRADE_PROCESS_LIMIT", "256"))  # processes of one submission at once
+DISK_LIMIT_MB = int(os.environ.get("GRADE_DISK_LIMIT_MB", "4096"))  # what one submission's grading may write
+WATCH_EVERY, DISK_EVERY = 0.2, 2.0  # seconds between two looks at a submission's processes, at its disk use
+# Git runs no command that a learner's repository configures (a hook, an fsmonitor, an ext:: transport).
+SAFE_GIT = {"GIT_CONFIG_COUNT": "3", "GIT_CONFIG_KEY_0": "core.fsmonitor", "GIT_CONFIG_VALUE_0": "false",
+            "GIT_CONFIG_KEY_1": "core.hooksPath", "GIT_CONFIG_VALUE_1": "/dev/null",
+            "GIT_CONFIG_KEY_2": "protocol.ext.allow", "GIT_CONFIG_VALUE_2": "never"}
 TEMPLATES = KIT_ROOT / "kit" / "templates"
 
 
@@ -51,73 +60,100 @@ class Grade:
         return sum(c.status == PASSED for c in self.checks)
 
 
-def submissions(folder):
-    """(learner name, path) for each submission, sorted by name."""
-    found = []
-    for entry in sorted(Path(folder).iterdir()):
-        if entry.name.startswith("."):
-            continue
-        name = entry.name.removesuffix(".bundle").removesuffix(".git")
-        found.append((name, entry))
-    return found
-
-
-def materialise(entry, target):
-    """A throwaway working copy of one submission in `target`, or raise ValueError with a French reason."""
-    if entry.is_dir() and (entry / ".git").exists():
-        copy_project(entry, target)
-    elif entry.suffix in (".bundle", ".git"):
-        cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=entry.parent, timeout=300)
-        if not cloned.ok:
-            raise ValueError(lang.say("grade", "cannot_clone", name=entry.name, detail=cloned.last_lines(1)))
-        if (target / ".dvc").is_dir():  # data and outputs come from the project's DVC remote
-            run(["dvc", "pull", "-q"], cwd=target, timeout=600)
-    else:
-        raise ValueError(lang.say("grade", "not_a_submission", name=entry.name))
-
-
 def kill_tree(pid):
     """Kill a process and all its descendants (the checker starts DVC in sessions of their own)."""
-    import psutil
-
-    try:
-        parent = psutil.Process(pid)
-        family = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
-        return
-    for process in family:
+    for process in _family(pid):
         try:
             process.kill()
         except psutil.NoSuchProcess:
             pass
 
 
-def grade_one(chapter, learner, entry):
+def _family(pid):
+    try:
+        parent = psutil.Process(pid)
+        return parent.children(recursive=True) + [parent]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _disk_use(folder):
+    """Bytes written in `folder` (each file once, hard links included)."""
+    seen, total = set(), 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                info = os.lstat(os.path.join(root, name))
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                total += info.st_blocks * 512
+    return total
+
+
+def watch(proc, folder):
+    """Wait for the checker `proc`, stopping it (and all it started) at the first limit it passes: time,
+    processes, disk written in `folder`. The reason it was stopped (a sentence), or None."""
+    started = last_disk = time.monotonic()
+    while True:
+        try:
+            proc.wait(timeout=WATCH_EVERY)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        now, reason = time.monotonic(), None
+        if now - started > TIME_LIMIT:
+            reason = lang.say("grade", "time_limit", seconds=TIME_LIMIT)
+        elif len(_family(proc.pid)) > PROCESS_LIMIT:
+            reason = lang.say("grade", "process_limit", count=PROCESS_LIMIT)
+        elif now - last_disk > DISK_EVERY:
+            last_disk = now
+            if _disk_use(folder) > DISK_LIMIT_MB * 1024 * 1024:
+                reason = lang.say("grade", "disk_limit", megabytes=DISK_LIMIT_MB)
+        if reason:
+            kill_tree(proc.pid)
+            proc.wait()
+            return reason
+
+
+def checker_env(folder, sandbox):
+    """The checker's environment: its temporary files in the learner's folder, the sandbox for the learner's
+    commands, and git told never to run a command that a repository's own configuration names."""
+    env = kit_env({"TMPDIR": str(folder / "tmp"), **SAFE_GIT})
+    if sandbox:
+        env[jail.VARIABLE] = sandbox.to_env()
+    return env
+
+
+def grade_one(chapter, learner, entry, root, hidden=(), sandboxed=True):
+    """Judge one submission in its own folder under `root` (the grading's private folder)."""
     start = time.perf_counter()
     grade = Grade(learner)
-    with tempfile.TemporaryDirectory(prefix=f"grade-{learner}-") as tmp:
-        copy = Path(tmp) / "workspace"
-        report = Path(tmp) / "report.json"
-        try:
-            materialise(entry, copy)
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "kit.limits", str(MEMORY_LIMIT), "--",
-                 sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(copy), "--report", str(report)],
-                cwd=KIT_ROOT, env=kit_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-            try:
-                proc.wait(timeout=TIME_LIMIT)
-            except subprocess.TimeoutExpired:
-                kill_tree(proc.pid)
-                proc.wait()
-                raise ValueError(lang.say("grade", "time_limit", seconds=TIME_LIMIT)) from None
-            if not report.exists():
-                raise ValueError(lang.say("grade", "checker_died", code=proc.returncode))
-            grade.checks = ChapterResult.load(report).checks
-            grade.metric = metric_value(chapter, copy)
-        except ValueError as error:
-            grade.problem = str(error)
+    folder = Path(tempfile.mkdtemp(prefix="g", dir=root))  # short: a Unix socket's path lives under it
+    report = folder.with_suffix(".json")  # beside the folder, outside the sandbox: learner code cannot reach it
+    (folder / "tmp").mkdir()
+    sandbox = jail.Jail(str(folder), hidden=[str(root), *map(str, hidden)]) if sandboxed else None
+    try:
+        copy = submissions.materialise(entry, folder, sandbox)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kit.limits", str(MEMORY_LIMIT), "--",
+             sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(copy), "--report", str(report)],
+            cwd=KIT_ROOT, env=checker_env(folder, sandbox), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        stopped = watch(proc, folder)
+        if stopped:
+            raise ValueError(stopped)
+        if not report.exists():
+            raise ValueError(lang.say("grade", "checker_died", code=proc.returncode))
+        grade.checks = ChapterResult.load(report).checks
+        grade.metric = metric_value(chapter, copy)
+    except ValueError as error:
+        grade.problem = str(error)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        report.unlink(missing_ok=True)
     grade.seconds = time.perf_counter() - start
     return grade
 
@@ -133,10 +169,15 @@ def metric_value(chapter, project):
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def grade_all(chapter, folder, jobs=None):
-    entries = submissions(folder)
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        return list(pool.map(lambda item: grade_one(chapter, *item), entries))
+def grade_all(chapter, folder, jobs=None, out=None, sandboxed=True):
+    """Every submission of `folder` judged, up to `jobs` at once; what they cannot see: the submissions
+    folder and the reports' (`out`)."""
+    entries = submissions.collect(folder)
+    hidden = [Path(folder).resolve()] + ([Path(out).resolve()] if out else [])
+    with tempfile.TemporaryDirectory(prefix="kit-grade-") as root, \
+            ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda item: grade_one(chapter, *item, root=Path(root), hidden=hidden,
+                                                    sandboxed=sandboxed), entries))
 
 
 # --- Reports ------------------------------------------------------------------------
@@ -238,9 +279,15 @@ def grade(chapter, folder, out=None, jobs=None):
     if not folder.is_dir():
         print(lang.say("grade", "not_a_folder", folder=folder))
         return 2
+    sandboxed = os.environ.get("GRADE_UNSAFE", "") != "1"
+    if sandboxed and jail.problem():
+        print(lang.say("grade", "no_sandbox", problem=jail.problem()))
+        return 2
+    if not sandboxed:
+        print(lang.say("grade", "unsafe"))
     out = Path(out) if out else KIT_ROOT / "grades" / f"chapter{chapter.number}-{time.strftime('%Y%m%d-%H%M%S')}"
     start = time.perf_counter()
-    grades = grade_all(chapter, folder, jobs)
+    grades = grade_all(chapter, folder, jobs, out=out, sandboxed=sandboxed)
     write_reports(chapter, grades, out)
     print(lang.say("grade", "done", count=len(grades), seconds=f"{time.perf_counter() - start:.0f}",
                    passed=sum(g.passed for g in grades), problems=sum(bool(g.problem) for g in grades)))

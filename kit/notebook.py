@@ -13,6 +13,7 @@ drift apart.
 import ast
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -159,3 +160,18 @@ def execute(path, timeout=600):
     finally:
         nbformat.write(notebook, str(path))  # keep the outputs of the cells that ran
     return notebook
+
+
+def main(argv=None):
+    """`python -m kit.notebook PATH`: run a notebook's cells (as the chapter 01 check does, in the grading
+    sandbox when graded); on a failure, print the error's last line and exit 1."""
+    path = (sys.argv[1:] if argv is None else argv)[0]
+    try:
+        execute(path)
+    except Exception as error:  # noqa: BLE001 - nbclient's CellExecutionError, kernel errors
+        print(error_line(error))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -5,8 +5,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from kit import jail
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -42,20 +45,39 @@ class Result:
         return "\n".join(lines[-count:])
 
 
+KEPT_OUTPUT = 1_000_000  # characters of a command's output kept (its end): a command may print without end
+
+
+def _read_tail(stream, kept):
+    """Read `stream` to its end, keeping only its last KEPT_OUTPUT characters (in `kept`)."""
+    size = 0
+    for chunk in iter(lambda: stream.read(65536), ""):
+        kept.append(chunk)
+        size += len(chunk)
+        while size - len(kept[0]) > KEPT_OUTPUT:
+            size -= len(kept.pop(0))
+
+
 def run(command, cwd, timeout=600, env=None, shell=False):
-    """Run a command, capture stdout+stderr, kill its whole process group on timeout."""
-    proc = subprocess.Popen(
-        command, cwd=cwd, env=env or kit_env(), shell=shell, text=True, errors="replace",
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    """Run a command, capture stdout+stderr (their last KEPT_OUTPUT characters), kill its whole process
+    group on timeout. During grading, the command runs in the grading sandbox (kit/jail.py)."""
+    argv = ["/bin/sh", "-c", command] if shell else command
+    argv, env = jail.wrap(argv, cwd, env or kit_env())
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, text=True, errors="replace", stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    kept = []
+    reader = threading.Thread(target=_read_tail, args=(proc.stdout, kept), daemon=True)
+    reader.start()
     try:
-        output, _ = proc.communicate(timeout=timeout)
-        return Result(proc.returncode, output)
+        proc.wait(timeout=timeout)
+        timed_out = False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        return Result(-signal.SIGKILL, output, timed_out=True)
+        proc.wait()
+        timed_out = True
+    reader.join(timeout=10)  # a process it started may still hold the pipe open: do not wait for it forever
+    output = "".join(kept)[-KEPT_OUTPUT:]
+    return Result(-signal.SIGKILL if timed_out else proc.returncode, output, timed_out=timed_out)
 
 
 def stop_group(proc, grace=10):

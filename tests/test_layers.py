@@ -13,7 +13,7 @@ import pytest
 from kit import KIT_ROOT
 
 LEAVES = {"kit", "kit.course", "kit.shell", "kit.state", "kit.notebook", "kit.system_messages",
-          "kit.system_messages_en", "kit.limits", "kit.lang"}
+          "kit.system_messages_en", "kit.limits", "kit.lang", "kit.jail"}
 OWN = ("kit", "checks")
 
 

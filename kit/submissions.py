@@ -1,0 +1,81 @@
+"""A class's submissions, as an instructor collects them, and each one's throwaway copy for grading.
+
+A submission is a workspace folder, a bare git repository (NAME.git) or a git
+bundle (NAME.bundle). A workspace made by `make start-chapterNN
+WORKSPACE=subs/NAME` has sibling folders: its DVC remote NAME-remote and, from
+chapter 06, its git remote NAME-origin.git. They belong to NAME's submission:
+they are copied with it, and are not learners themselves.
+"""
+
+import shutil
+from pathlib import Path
+
+from kit import jail, lang
+from kit.shell import kit_env, run
+
+SIBLINGS = ("-remote", "-origin.git")  # what `make start` puts beside a workspace NAME
+
+
+def collect(folder):
+    """[(learner name, path)] of the submissions in `folder`, sorted by name; siblings are not learners."""
+    entries = {entry.name: entry for entry in Path(folder).iterdir() if not entry.name.startswith(".")}
+    found = []
+    for name, entry in sorted(entries.items()):
+        if any(name.endswith(suffix) and name.removesuffix(suffix) in entries for suffix in SIBLINGS):
+            continue
+        found.append((name.removesuffix(".bundle").removesuffix(".git"), entry))
+    return found
+
+
+def siblings(entry):
+    """The sibling folders of a workspace submission that exist."""
+    return [entry.with_name(entry.name + suffix) for suffix in SIBLINGS if entry.with_name(entry.name + suffix).exists()]
+
+
+def materialise(entry, folder, sandbox=None):
+    """A throwaway working copy of the submission `entry` in `folder` (with its siblings beside it, and
+    the copy's remotes pointing at their copies); its path. Raises ValueError with the reason it cannot be.
+
+    `sandbox`: the grading sandbox (kit/jail.py) in which `dvc pull` runs for a repository or a bundle
+    (its DVC configuration is the learner's: it could name any place)."""
+    folder = Path(folder)
+    target = folder / entry.name.removesuffix(".bundle").removesuffix(".git")
+    if entry.is_dir() and (entry / ".git").exists():
+        shutil.copytree(entry, target, symlinks=True)
+        for sibling in siblings(entry):
+            copy = folder / (target.name + sibling.name.removeprefix(entry.name))
+            shutil.copytree(sibling, copy, symlinks=True)
+        _point_at_copies(target, entry)
+    elif entry.suffix in (".bundle", ".git"):
+        cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=folder, timeout=300)
+        if not cloned.ok:
+            raise ValueError(lang.say("grade", "cannot_clone", name=entry.name, detail=cloned.last_lines(1)))
+        if (target / ".dvc").is_dir():  # data and outputs come from the project's DVC remote
+            env = kit_env({jail.VARIABLE: sandbox.to_env()} if sandbox else None)
+            run(["dvc", "pull", "-q"], cwd=target, timeout=600, env=env)
+    else:
+        raise ValueError(lang.say("grade", "not_a_submission", name=entry.name))
+    return target
+
+
+def _point_at_copies(copy, original):
+    """In `copy`, the git remote origin and the DVC remotes that named `original`'s siblings now name their
+    copies (DVC keeps a local remote relative to .dvc/, which the copy's layout keeps right; an absolute one,
+    or git's origin, would still name the originals)."""
+    from dvc.config import Config
+
+    moved = {str(sibling.resolve()): str(copy.with_name(copy.name + sibling.name.removeprefix(original.name)))
+             for sibling in siblings(original)}
+    url = run(["git", "config", "--get", "remote.origin.url"], cwd=copy).output.strip()
+    if url:
+        resolved = str((original / url).resolve()) if "://" not in url else url
+        if resolved in moved:
+            run(["git", "remote", "set-url", "origin", moved[resolved]], cwd=copy)
+    if not (copy / ".dvc").is_dir():
+        return
+    remotes = Config(dvc_dir=str(original / ".dvc"), validate=False)["remote"]
+    with Config(dvc_dir=str(copy / ".dvc"), validate=False).edit("local") as local:
+        for name, remote in remotes.items():
+            where = remote.get("url", "")
+            if where and "://" not in where and str(Path(where).resolve()) in moved:
+                local["remote"].setdefault(name, {})["url"] = moved[str(Path(where).resolve())]
