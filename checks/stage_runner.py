@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import sys
-import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,25 +40,39 @@ def missing_files(output):
 
 @contextmanager
 def captured():
-    """What is written to file descriptors 1 and 2 (the stage's command, DVC's log): its end, as a list's one string."""
-    text = []
-    with tempfile.TemporaryFile() as log:
+    """What is written to file descriptors 1 and 2 (the stage's command, DVC's log): its end, as a list's one
+    string. Read through a pipe as it comes, so a stage printing gigabytes costs neither memory nor disk."""
+    text, kept = [], []
+    reading, writing = os.pipe()
+
+    def drain():
+        size = 0
+        with os.fdopen(reading, "rb") as pipe:
+            for chunk in iter(lambda: pipe.read1(65536), b""):
+                kept.append(chunk)
+                size += len(chunk)
+                while size - len(kept[0]) > TAIL:
+                    size -= len(kept.pop(0))
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    os.dup2(writing, 1)
+    os.dup2(writing, 2)
+    os.close(writing)
+    try:
+        yield text
+    finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        saved = os.dup(1), os.dup(2)
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
-        try:
-            yield text
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
-            log.seek(max(0, log.seek(0, os.SEEK_END) - TAIL))  # the end is what explains a failure
-            text.append(log.read().decode("utf-8", errors="replace"))
+        os.dup2(saved[0], 1)  # the pipe's last writers closed: the reader gets to its end
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+        reader.join(timeout=10)  # a process the stage left behind may hold the pipe: do not wait for it
+        text.append(b"".join(kept)[-TAIL:].decode("utf-8", errors="replace"))
 
 
 def reproduce(project, stage):

@@ -28,12 +28,14 @@ import jinja2
 import psutil
 
 from checks.result import FAILED, NOT_CHECKED, PASSED, SYMBOLS, ChapterResult, hint_line
-from kit import KIT_ROOT, jail, lang, submissions
+from kit import KIT_ROOT, jail, lang, limits, submissions
 from kit.shell import kit_env
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
 MEMORY_LIMIT = int(os.environ.get("GRADE_MEMORY_LIMIT_MB", "8192"))  # address space of the checker
 PROCESS_LIMIT = int(os.environ.get("GRADE_PROCESS_LIMIT", "256"))  # processes of one submission at once
+CHECKER_PROCESSES = 16  # the checker's own, beside the learner's
+FILE_LIMIT_MB = jail.FILE_MB  # the largest file a learner's command may write
 DISK_LIMIT_MB = int(os.environ.get("GRADE_DISK_LIMIT_MB", "4096"))  # what one submission's grading may write
 WATCH_EVERY, DISK_EVERY = 0.2, 2.0  # seconds between two looks at a submission's processes, at its disk use
 # Git runs no command that a learner's repository configures (a hook, an fsmonitor, an ext:: transport).
@@ -105,7 +107,7 @@ def watch(proc, folder):
         now, reason = time.monotonic(), None
         if now - started > TIME_LIMIT:
             reason = lang.say("grade", "time_limit", seconds=TIME_LIMIT)
-        elif len(_family(proc.pid)) > PROCESS_LIMIT:
+        elif len(_family(proc.pid)) >= PROCESS_LIMIT:
             reason = lang.say("grade", "process_limit", count=PROCESS_LIMIT)
         elif now - last_disk > DISK_EVERY:
             last_disk = now
@@ -133,11 +135,14 @@ def grade_one(chapter, learner, entry, root, hidden=(), sandboxed=True):
     folder = Path(tempfile.mkdtemp(prefix="g", dir=root))  # short: a Unix socket's path lives under it
     report = folder.with_suffix(".json")  # beside the folder, outside the sandbox: learner code cannot reach it
     (folder / "tmp").mkdir()
-    sandbox = jail.Jail(str(folder), hidden=[str(root), *map(str, hidden)]) if sandboxed else None
+    sandbox = jail.Jail(str(folder), hidden=[str(root), *map(str, hidden)], file_mb=FILE_LIMIT_MB) if sandboxed else None
+    # A hard cap on the submission's processes where the system has one (the watchdog stops it there).
+    cgroup = limits.make_cgroup(f"kit-grade-{os.getpid()}-{folder.name}", PROCESS_LIMIT + CHECKER_PROCESSES)
+    capped = ["--processes", str(PROCESS_LIMIT + CHECKER_PROCESSES)] + (["--cgroup", str(cgroup)] if cgroup else [])
     try:
         copy = submissions.materialise(entry, folder, sandbox)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kit.limits", str(MEMORY_LIMIT), "--",
+            [sys.executable, "-m", "kit.limits", str(MEMORY_LIMIT), *capped, "--",
              sys.executable, "-m", "kit", "check", chapter.number, "--workspace", str(copy), "--report", str(report)],
             cwd=KIT_ROOT, env=checker_env(folder, sandbox), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL, start_new_session=True,
@@ -152,6 +157,7 @@ def grade_one(chapter, learner, entry, root, hidden=(), sandboxed=True):
     except ValueError as error:
         grade.problem = str(error)
     finally:
+        limits.remove_cgroup(cgroup)
         shutil.rmtree(folder, ignore_errors=True)
         report.unlink(missing_ok=True)
     grade.seconds = time.perf_counter() - start
