@@ -14,7 +14,7 @@ WORKSPACE ?= workspace
 TEST_WORKERS ?= 3
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup lock doctor bench-setup test check-solutions transcripts lint-course bench get-data run-notebook remote-url lab status grade
+.PHONY: setup lock doctor bench-setup test check-solutions transcripts lint-course bench get-data run-notebook remote-url lab status grade grade-merge gradebook ci-template
 
 setup: $(STAMP)
 
@@ -31,7 +31,7 @@ start-chapter%: $(STAMP)
 	@$(PY) -m kit start $* $(KIT_ARGS)
 
 check-chapter%: $(STAMP)
-	@$(PY) -m kit check $* --workspace "$(WORKSPACE)"
+	@$(PY) -m kit check $* --workspace "$(WORKSPACE)" $(if $(RESULTS),--results "$(RESULTS)")
 
 solve-chapter%: $(STAMP)
 	@$(PY) -m kit solve $* $(KIT_ARGS)
@@ -55,7 +55,19 @@ watch-chapter%: $(STAMP)
 	@$(PY) -m kit watch $* --workspace "$(WORKSPACE)"
 
 grade: $(STAMP)
-	@$(PY) -m kit grade "$(CHAPTER)" "$(SUBMISSIONS)" $(if $(GRADES),--out "$(GRADES)")
+	@$(PY) -m kit grade "$(CHAPTER)" "$(SUBMISSIONS)" $(if $(GRADES),--out "$(GRADES)") $(if $(SHARD),--shard "$(SHARD)") $(if $(FORCE),--force)
+
+# CI files: for a learner's project (each push checks CHAPTER), or with CLASS=N for a class graded in N shards.
+ci-template: $(STAMP)
+	@$(PY) -m kit ci-template "$(CHAPTER)" --workspace "$(WORKSPACE)" $(if $(KIT_URL),--kit-url "$(KIT_URL)") $(if $(CLASS),--shards $(CLASS) $(if $(DEST),--dest "$(DEST)"))
+
+# Learners × chapters from every grading under GRADES (default grades/): gradebook.csv and gradebook.html.
+gradebook: $(STAMP)
+	@$(PY) -m kit gradebook $(if $(GRADES),"$(GRADES)")
+
+# The shards of GRADES (each written by make grade ... SHARD=k/N) joined into one class report.
+grade-merge: $(STAMP)
+	@$(PY) -m kit grade-merge "$(CHAPTER)" --out "$(GRADES)"
 
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N) --workspace "$(WORKSPACE)"

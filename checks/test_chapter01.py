@@ -6,9 +6,10 @@ import nbformat
 import pytest
 
 from checks.messages import CheckFailed
+from kit import KIT_ROOT
 from kit import notebook as notebooks
 from kit.course import DATASETS
-from kit.shell import run, tracked
+from kit.shell import kit_env, run, tracked
 
 GENERATED = {"subset": "subset/train/cat/cat.0.jpg", "preprocessed": "preprocessed/train_features.npy",
              "model.h5": "model.h5"}
@@ -42,7 +43,8 @@ def test_notebook_ran(sandbox, notebook):
     if not_run:
         # Outputs missing (e.g. cleared before a commit): does a headless run succeed? (The learner's code:
         # in a process of its own, sandboxed when graded.)
-        result = run([sys.executable, "-m", "kit.notebook", notebooks.NOTEBOOK], cwd=sandbox, timeout=900)
+        result = run([sys.executable, "-m", "kit.notebook", notebooks.NOTEBOOK], cwd=sandbox, timeout=900,
+                     env=kit_env({"PYTHONPATH": str(KIT_ROOT)}))
         if not result.ok:
             raise CheckFailed("notebook_not_run", count=len(not_run), problem=result.last_lines(1)[:200])
 

@@ -44,7 +44,20 @@ def cmd_solve(args):
 def cmd_check(args):
     chapter = published_chapter(args.chapter)
     result = kit("checker").check(chapter, Path(args.workspace), report=args.report)
+    if args.results:  # for CI (make ci-template): JUnit and Gradescope's results.json, outside the workspace
+        kit("reports").write_results(chapter, Path(args.workspace).name, result, args.results)
     sys.exit(0 if result.passed else 1)
+
+
+def cmd_ci_template(args):
+    chapter = published_chapter(args.chapter)
+    if args.shards is None and not (args.workspace / ".git").is_dir():
+        sys.exit(lang.say("workspace", "missing", workspace=args.workspace))
+    target = args.dest if args.shards else args.workspace
+    written = kit("ci").write(chapter, target, url=args.kit_url, shards=args.shards)
+    print(lang.say("cli", "ci_written", paths=", ".join(str(path) for path in written), chapter=chapter.number))
+    if kit("ci").kit_url(args.kit_url) == kit("ci").URL_VARIABLES:
+        print(lang.say("cli", "ci_kit_url"))
 
 
 def cmd_get_data(args):
@@ -85,7 +98,21 @@ def cmd_watch(args):
 def cmd_grade(args):
     if not args.chapter or not str(args.submissions).strip():  # make grade without CHAPTER= or SUBMISSIONS=
         sys.exit(lang.say("cli", "grade_usage"))
-    sys.exit(kit("grading").grade(published_chapter(args.chapter), Path(args.submissions), args.out, args.jobs))
+    sys.exit(kit("grading").grade(published_chapter(args.chapter), Path(args.submissions), args.out, args.jobs,
+                                  shard=args.shard or None, force=args.force))
+
+
+def cmd_gradebook(args):
+    written = kit("reports").write_gradebook(args.folder)
+    if written is None:
+        sys.exit(lang.say("grade", "no_gradings", folder=args.folder))
+    print(lang.say("grade", "gradebook_written", csv=written[0], html=written[1]))
+
+
+def cmd_grade_merge(args):
+    if not args.chapter or not args.out:  # make grade-merge without CHAPTER= or GRADES=
+        sys.exit(lang.say("cli", "merge_usage"))
+    sys.exit(kit("grading").merge(published_chapter(args.chapter), args.out))
 
 
 def cmd_hint(args):
@@ -109,14 +136,19 @@ FORCE = (("--force",), {"action": "store_true"})
 COMMANDS = [
     ("start", cmd_start, [CHAPTER, WORKSPACE, FORCE]),
     ("solve", cmd_solve, [CHAPTER, WORKSPACE, FORCE]),
-    ("check", cmd_check, [CHAPTER, WORKSPACE, (("--report",), {"type": Path, "help": "write the verdicts as JSON"})]),
+    ("check", cmd_check, [CHAPTER, WORKSPACE, (("--report",), {"type": Path, "help": "write the verdicts as JSON"}),
+                          (("--results",), {"type": Path, "help": "a folder for junit.xml and results.json"})]),
+    ("ci-template", cmd_ci_template, [CHAPTER, WORKSPACE, (("--kit-url",), {}), (("--shards",), {"type": int}),
+                                      (("--dest",), {"type": Path, "default": Path("grading-ci")})]),
     ("get-data", cmd_get_data, [(("version",), {"nargs": "?", "default": "1"}), WORKSPACE]),
     ("run-notebook", cmd_run_notebook, [WORKSPACE]),
     ("remote-url", cmd_remote_url, [WORKSPACE]),
     ("status", cmd_status, [WORKSPACE]),
     ("watch", cmd_watch, [CHAPTER, WORKSPACE]),
     ("grade", cmd_grade, [CHAPTER, (("submissions",), {}), (("--out",), {"type": Path}),
-                          (("--jobs",), {"type": int})]),
+                          (("--jobs",), {"type": int}), (("--shard",), {}), FORCE]),
+    ("grade-merge", cmd_grade_merge, [CHAPTER, (("--out",), {})]),
+    ("gradebook", cmd_gradebook, [(("folder",), {"type": Path, "nargs": "?", "default": KIT_ROOT / "grades"})]),
     ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?"}), WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
@@ -150,6 +182,9 @@ def main(argv=None):
         sys.exit(str(error))
     except (KitError, RuntimeError) as error:
         sys.exit(lang.say("cli", "error", error=error))
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, as a shell tool does
+        print()
+        sys.exit(130)
     except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): stop quietly, as a shell tool does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)

@@ -86,7 +86,7 @@ def english_line(line):
         match = regex.search(line)
         if match:
             fields = {name: values.get(value, value) for name, value in match.groupdict().items()}
-            return line[:match.start()] + template.format(**fields) + line[match.end():]
+            return english_line(line[:match.start()]) + template.format(**fields) + english_line(line[match.end():])
     return line
 
 

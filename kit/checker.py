@@ -29,8 +29,11 @@ def check(chapter, workspace, report=None, stream=None):
     plugin = ReportPlugin(stream, chapter)
     plugin.write(lang.say("check", "header", chapter=chapter.number, title=chapter.title, workspace=workspace))
     # The workspace reaches the checks as options of this one pytest run (checks/conftest.py).
-    pytest.main([str(chapter.checks_path), *PYTEST_ARGS, f"--check-workspace={workspace}",
-                 f"--check-chapter={chapter.number}"], plugins=[plugin])
+    code = pytest.main([str(chapter.checks_path), *PYTEST_ARGS, f"--check-workspace={workspace}",
+                        f"--check-chapter={chapter.number}"], plugins=[plugin])
+    if code == pytest.ExitCode.INTERRUPTED:  # Ctrl-C: the checks that ran are not a verdict
+        plugin.write("\n" + lang.say("check", "interrupted", chapter=chapter.number))
+        raise KeyboardInterrupt
     plugin.summary()
     if report:
         plugin.result.save(report)

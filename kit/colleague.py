@@ -29,7 +29,6 @@ from ruamel.yaml.comments import CommentedMap
 from kit import lang
 from kit.shell import git, run, sh
 
-EMAIL = "camille@atelier-dvc.local"  # her name: the interface catalogue's, in the kit's language
 PARAMS = "params.yaml"
 # A constant that holds the number of epochs: `EPOCHS = 20`, `n_epochs=20  # ...`
 EPOCH_CONSTANT = re.compile(r"^(?P<name>[A-Za-z_]*epochs?[A-Za-z_0-9]*)[ \t]*=[ \t]*\d+[ \t]*(#.*)?$",
@@ -168,7 +167,7 @@ def publish_experiment(workspace, name, param, value):
         clone = Path(tmp) / "project"
         git(tmp, "clone", "-q", str(origin), str(clone))
         git(clone, "config", "user.name", lang.say("colleague", "name"))
-        git(clone, "config", "user.email", EMAIL)
+        git(clone, "config", "user.email", lang.say("colleague", "email"))
         # What she needs to run the pipeline; outputs missing from the remote are simply re-made.
         sh(clone, "dvc pull -q --allow-missing")
         change_epochs(clone, param, value)

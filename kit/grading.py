@@ -1,16 +1,21 @@
-"""Class grading: `make grade CHAPTER=NN SUBMISSIONS=dir`.
+"""Class grading: `make grade CHAPTER=NN SUBMISSIONS=dir [GRADES=dir] [SHARD=k/N] [FORCE=1]`.
 
-Each entry of SUBMISSIONS is one learner: a workspace folder, a bare git
-repository (name.git) or a git bundle (name.bundle). Each is judged in
-isolation: a throwaway copy, its own `python -m kit check` process with a
-time limit and a memory limit, up to one per core at once. A broken or
-hanging submission gets its verdict and never stops the others.
+Each entry of SUBMISSIONS is one learner (kit/submissions.py): a workspace
+folder with its sibling remotes, a bare git repository or a git bundle. Each is
+judged in a throwaway copy by its own `python -m kit check` process, up to one
+per core at once; the learner's own code runs in the grading sandbox
+(kit/jail.py), and a watchdog stops a submission past its time, process or disk
+limit. A broken, hanging or hostile submission gets its verdict and never stops
+the others.
 
-Reports (in GRADES, default grades/chapterNN-<date>): report.html,
-report.md, junit.xml, and feedback/<learner>.md for each learner.
+Reports (kit/reports.py) go to GRADES (default grades/chapterNN-<date>). Run
+again into the same GRADES, a submission whose fingerprint has not changed keeps
+its grade (FORCE=1 grades everyone again). SHARD=k/N grades a deterministic Nth
+of the class into GRADES/shards/; `make grade-merge GRADES=dir` joins the shards
+into the same reports as one run.
 """
 
-import functools
+import hashlib
 import json
 import os
 import shutil
@@ -18,17 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
 
 import psutil
 
-from checks.result import FAILED, NOT_CHECKED, PASSED, SYMBOLS, ChapterResult, hint_line
-from kit import KIT_ROOT, jail, lang, limits, submissions
+from checks.result import ChapterResult
+from kit import KIT_ROOT, jail, lang, limits, progress, reports, submissions
+from kit.reports import Grade
 from kit.shell import kit_env
 
 TIME_LIMIT = int(os.environ.get("GRADE_TIME_LIMIT", "300"))  # seconds per submission
@@ -42,24 +44,7 @@ WATCH_EVERY, DISK_EVERY = 0.2, 2.0  # seconds between two looks at a submission'
 SAFE_GIT = {"GIT_CONFIG_COUNT": "3", "GIT_CONFIG_KEY_0": "core.fsmonitor", "GIT_CONFIG_VALUE_0": "false",
             "GIT_CONFIG_KEY_1": "core.hooksPath", "GIT_CONFIG_VALUE_1": "/dev/null",
             "GIT_CONFIG_KEY_2": "protocol.ext.allow", "GIT_CONFIG_VALUE_2": "never"}
-TEMPLATES = KIT_ROOT / "kit" / "templates"
-
-
-@dataclass
-class Grade:
-    learner: str
-    checks: list = field(default_factory=list)  # of CheckResult (checks/result.py)
-    problem: str | None = None  # the submission could not be judged at all
-    metric: float | None = None  # the value of the chapter's graded metric (chapter.toml `metric`), if any
-    seconds: float = 0.0
-
-    @property
-    def passed(self):
-        return self.problem is None and bool(self.checks) and all(c.status == PASSED for c in self.checks)
-
-    @property
-    def score(self):
-        return sum(c.status == PASSED for c in self.checks)
+SHARDS = "shards"  # GRADES's folder of partial results
 
 
 def kill_tree(pid):
@@ -175,115 +160,87 @@ def metric_value(chapter, project):
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def grade_all(chapter, folder, jobs=None, out=None, sandboxed=True):
-    """Every submission of `folder` judged, up to `jobs` at once; what they cannot see: the submissions
-    folder and the reports' (`out`)."""
-    entries = submissions.collect(folder)
+def fingerprint(chapter, entry):
+    """A hash of a submission (every file's path, size and modification time, its siblings' too; no command run
+    on it) and of what judges it (the chapter's checks, the kit's language): unchanged, its grade stands."""
+    digest = hashlib.sha256(f"{chapter.number}\0{progress.checks_version(chapter)}\0{lang.chosen()}".encode())
+    for path in [entry, *(submissions.siblings(entry) if entry.is_dir() else [])]:
+        walked = os.walk(path) if path.is_dir() else [(str(path.parent), [], [path.name])]
+        for root, folders, files in walked:
+            folders.sort()
+            for name in sorted(files):
+                try:
+                    info = os.lstat(os.path.join(root, name))
+                except OSError:
+                    continue
+                where = os.path.relpath(os.path.join(root, name), path.parent)
+                digest.update(f"{where}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def in_shard(learner, shard):
+    """Whether `learner` is in shard (k, N): the same learners in every run, whatever else the class holds."""
+    index, total = shard
+    return int(hashlib.sha256(learner.encode()).hexdigest(), 16) % total == index - 1
+
+
+def parse_shard(text):
+    """"k/N" -> (k, N); ValueError with the kit's sentence if it is not a shard."""
+    try:
+        index, total = (int(part) for part in text.split("/"))
+        if 1 <= index <= total:
+            return index, total
+    except ValueError:
+        pass
+    raise ValueError(lang.say("grade", "bad_shard", shard=text))
+
+
+def previous_grades(out, chapter):
+    """{learner: Grade} of earlier runs into `out` for this chapter (its report and its shards)."""
+    found = {}
+    for path in [Path(out) / reports.GRADES_FILE, *sorted((Path(out) / SHARDS).glob("*.json"))]:
+        try:
+            number, grades, _ = reports.load(path)
+        except ValueError:
+            continue
+        if number == chapter.number:
+            found.update({grade.learner: grade for grade in grades if grade.fingerprint})
+    return found
+
+
+def grade_all(chapter, folder, jobs=None, out=None, sandboxed=True, shard=None, force=False):
+    """Every submission of `folder` (of `shard` only, if given) judged, up to `jobs` at once, except those whose
+    fingerprint matches their grade of an earlier run into `out` (unless `force`); what the learners' code
+    cannot see: the submissions folder and the reports' (`out`)."""
+    entries = [(learner, entry) for learner, entry in submissions.collect(folder)
+               if shard is None or in_shard(learner, shard)]
+    earlier = {} if force or out is None else previous_grades(out, chapter)
     hidden = [Path(folder).resolve()] + ([Path(out).resolve()] if out else [])
+
+    def judged(item):
+        learner, entry = item
+        stamp = fingerprint(chapter, entry)
+        if learner in earlier and earlier[learner].fingerprint == stamp:
+            return earlier[learner]
+        grade = grade_one(chapter, learner, entry, root=Path(root), hidden=hidden, sandboxed=sandboxed)
+        grade.fingerprint = stamp
+        return grade
+
     with tempfile.TemporaryDirectory(prefix="kit-grade-") as root, \
             ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        return list(pool.map(lambda item: grade_one(chapter, *item, root=Path(root), hidden=hidden,
-                                                    sandboxed=sandboxed), entries))
+        return sorted(pool.map(judged, entries), key=lambda grade: grade.learner)
 
 
-# --- Reports ------------------------------------------------------------------------
-
-def _titles(grades):
-    titles = {}
-    for grade in grades:
-        for check in grade.checks:
-            titles.setdefault(check.id, check.title)
-    return titles
-
-
-def feedback(chapter, grade):
-    lines = ["# " + lang.say("grade", "feedback_title", chapter=chapter.number, title=chapter.title,
-                             learner=grade.learner), ""]
-    if grade.problem:
-        lines += [lang.say("grade", "feedback_problem", problem=grade.problem), ""]
-    else:
-        lines += [lang.say("grade", "feedback_score", score=grade.score, total=len(grade.checks)), ""]
-        for check in grade.checks:
-            lines.append(f"- {check.symbol} {check.title}")
-            if check.status == FAILED:
-                lines += [f"  - {line}" for line in check.message.splitlines()]
-                if check.hint:
-                    lines.append(f"  - {hint_line(chapter.number, check.hint)}")
-        if grade.metric is not None:
-            lines += ["", f"{chapter.metric['label']} ({chapter.metric['key']}) : {grade.metric:.3f}"]
-    return "\n".join(lines) + "\n"
-
-
-def markdown(chapter, grades):
-    titles = _titles(grades)
-    ids = list(titles)
-    lines = ["# " + lang.say("grade", "class_title", chapter=chapter.number, title=chapter.title), "",
-             lang.say("grade", "summary", passed=sum(g.passed for g in grades), total=len(grades)), "",
-             f"| {lang.say('grade', 'learner')} | {lang.say('grade', 'score')} | "
-             + (f"{chapter.metric['key']} | " if chapter.metric else "")
-             + " | ".join(f"C{i + 1}" for i in range(len(ids))) + " |",
-             "|---|---|" + ("---|" if chapter.metric else "") + "---|" * len(ids)]
-    for grade in grades:
-        status = {c.id: c.status for c in grade.checks}
-        score = lang.say("grade", "not_judged") if grade.problem else f"{grade.score}/{len(grade.checks)}"
-        metric = (f"{grade.metric:.3f} | " if grade.metric is not None else "- | ") if chapter.metric else ""
-        lines.append(f"| {grade.learner} | {score} | {metric}"
-                     + " | ".join(SYMBOLS.get(status.get(i), "?") for i in ids) + " |")
-    lines += ["", lang.say("grade", "checks"), ""] + [f"- C{i + 1} : {titles[check_id]}" for i, check_id in enumerate(ids)]
-    problems = [g for g in grades if g.problem]
-    if problems:
-        lines += ["", lang.say("grade", "not_judged_list"), ""] + [f"- {g.learner} : {g.problem}" for g in problems]
-    return "\n".join(lines) + "\n"
-
-
-def html_report(chapter, grades):
-    """The class report as a web page (kit/templates/report.html)."""
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined)
-    rows = [(grade, {check.id: check for check in grade.checks},
-             [check for check in grade.checks if check.status == FAILED]) for grade in grades]
-    return environment.get_template("report.html").render(chapter=chapter, grades=grades, rows=rows,
-                                                           titles=_titles(grades), symbol=SYMBOLS,
-                                                           say=functools.partial(lang.say, "grade"),
-                                                           language=lang.chosen())
-
-
-def junit(chapter, grades):
-    suites = ET.Element("testsuites", name=f"chapter{chapter.number}")
-    for grade in grades:
-        suite = ET.SubElement(suites, "testsuite", name=grade.learner, time=f"{grade.seconds:.1f}",
-                              tests=str(max(len(grade.checks), 1)))
-        if grade.problem:
-            case = ET.SubElement(suite, "testcase", classname=grade.learner, name="submission")
-            ET.SubElement(case, "error", message=grade.problem)
-            suite.set("errors", "1")
-            continue
-        suite.set("failures", str(sum(c.status == FAILED for c in grade.checks)))
-        suite.set("skipped", str(sum(c.status == NOT_CHECKED for c in grade.checks)))
-        for check in grade.checks:
-            case = ET.SubElement(suite, "testcase", classname=grade.learner, name=check.title)
-            if check.status == FAILED:
-                ET.SubElement(case, "failure", message=check.message or "")
-            elif check.status == NOT_CHECKED:
-                ET.SubElement(case, "skipped", message=check.message or "")
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True)
-
-
-def write_reports(chapter, grades, out):
-    out = Path(out)
-    (out / "feedback").mkdir(parents=True, exist_ok=True)
-    (out / "report.html").write_text(html_report(chapter, grades), encoding="utf-8")
-    (out / "report.md").write_text(markdown(chapter, grades), encoding="utf-8")
-    (out / "junit.xml").write_text(junit(chapter, grades), encoding="utf-8")
-    for grade in grades:
-        (out / "feedback" / f"{grade.learner}.md").write_text(feedback(chapter, grade), encoding="utf-8")
-    return out
-
-
-def grade(chapter, folder, out=None, jobs=None):
+def grade(chapter, folder, out=None, jobs=None, shard=None, force=False):
+    """`make grade`: judge the class (or one shard of it) and write the reports (or the shard's partial result)."""
     folder = Path(folder)
     if not folder.is_dir():
         print(lang.say("grade", "not_a_folder", folder=folder))
+        return 2
+    try:
+        shard = parse_shard(shard) if shard else None
+    except ValueError as error:
+        print(error)
         return 2
     sandboxed = os.environ.get("GRADE_UNSAFE", "") != "1"
     if sandboxed and jail.problem():
@@ -293,9 +250,48 @@ def grade(chapter, folder, out=None, jobs=None):
         print(lang.say("grade", "unsafe"))
     out = Path(out) if out else KIT_ROOT / "grades" / f"chapter{chapter.number}-{time.strftime('%Y%m%d-%H%M%S')}"
     start = time.perf_counter()
-    grades = grade_all(chapter, folder, jobs, out=out, sandboxed=sandboxed)
-    write_reports(chapter, grades, out)
-    print(lang.say("grade", "done", count=len(grades), seconds=f"{time.perf_counter() - start:.0f}",
-                   passed=sum(g.passed for g in grades), problems=sum(bool(g.problem) for g in grades)))
+    grades = grade_all(chapter, folder, jobs, out=out, sandboxed=sandboxed, shard=shard, force=force)
+    done = lang.say("grade", "done", count=len(grades), seconds=f"{time.perf_counter() - start:.0f}",
+                    passed=sum(g.passed for g in grades), problems=sum(bool(g.problem) for g in grades))
+    if shard:
+        (out / SHARDS).mkdir(parents=True, exist_ok=True)
+        reports.save(out / SHARDS / f"shard-{shard[0]}-of-{shard[1]}.json", chapter, grades, shard=list(shard))
+        print(done)
+        print(lang.say("grade", "shard_saved", shard=f"{shard[0]}/{shard[1]}", out=out))
+        return 0
+    reports.write_reports(chapter, grades, out)
+    print(done)
+    print(lang.say("grade", "reports", out=out))
+    return 0
+
+
+def merge(chapter, out):
+    """`make grade-merge`: the shards of GRADES joined into the reports one run would have written."""
+    out = Path(out)
+    parts = sorted((out / SHARDS).glob("*.json"))
+    grades, seen, total = {}, set(), None
+    for path in parts:
+        try:
+            number, shard_grades, extra = reports.load(path)
+        except ValueError as error:
+            print(lang.say("grade", "bad_partial", path=path, problem=error))
+            return 2
+        if number != chapter.number:
+            print(lang.say("grade", "other_chapter", path=path, chapter=number))
+            return 2
+        index, of = extra.get("shard", (0, 0))
+        if total not in (None, of):
+            print(lang.say("grade", "mixed_shards", out=out / SHARDS))
+            return 2
+        total = of
+        seen.add(index)
+        grades.update({grade.learner: grade for grade in shard_grades})
+    missing = [f"{index}/{total}" for index in range(1, (total or 0) + 1) if index not in seen]
+    if not parts or missing:
+        print(lang.say("grade", "shards_missing", out=out / SHARDS, missing=", ".join(missing) or "1/N"))
+        return 2
+    merged = [grades[learner] for learner in sorted(grades)]
+    reports.write_reports(chapter, merged, out)
+    print(lang.say("grade", "merged", shards=total, count=len(merged), passed=sum(g.passed for g in merged)))
     print(lang.say("grade", "reports", out=out))
     return 0

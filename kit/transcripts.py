@@ -57,7 +57,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit import KIT_ROOT, chapters, colleague, course, lang, workspace
+from kit import KIT_ROOT, chapters, colleague, lang, workspace
 from kit.shell import free_port, git, kit_env, run, stop_group
 
 TEXT_KIT = "/home/vous/atelier"  # the kit folder, as the French texts write it (the English: /home/you/workshop)
@@ -295,7 +295,7 @@ class Atelier:
             folder.mkdir(parents=True)
         # A learner whose git knows who they are (the kit's own default identity); `git log`
         # shows branches and tags as it does on a terminal.
-        name, email = course.DEFAULT_IDENTITY
+        name, email = workspace.default_identity()
         (self.home / ".gitconfig").write_text(f"[user]\n\tname = {name}\n\temail = {email}\n[log]\n\tdecorate = short\n",
                                               encoding="utf-8")
         for entry in KIT_ROOT.iterdir():

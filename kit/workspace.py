@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from kit import KIT_ROOT, KitError, chapters, colleague, lang, notebook, state
-from kit.course import DATASETS, DEFAULT_IDENTITY, NOT_IN_GIT
+from kit.course import DATASETS, NOT_IN_GIT
 from kit.shell import git, run, sh
 
 IMAGES = KIT_ROOT / "data" / "images"
@@ -125,9 +125,25 @@ def get_data(workspace, version):
 
 
 def _copy_files(workspace, patterns, folder, keep):
+    table = lang.replacements(folder) if folder else {}
     for pattern in patterns:
         for source in sorted(KIT_ROOT.glob(pattern)):
-            shutil.copyfile(source, Path(workspace) / source.name)
+            target = Path(workspace) / source.name
+            shutil.copyfile(source, target)
+            translate(target, table)
+
+
+def translate(path, table):
+    """A text file copied from the kit, in the kit's language: `table`'s French texts replaced (kit/lang.py)."""
+    if not table:
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return  # not a text file: nothing to translate
+    translated = lang.replaced(text, table)
+    if translated != text:
+        path.write_text(translated, encoding="utf-8")
 
 
 def _commit(workspace, message, folder, keep):
@@ -156,6 +172,8 @@ def apply_step(workspace, step, folder=None, keep=False):
 
     keep: files that already exist are the learner's and stay as they are."""
     (kind, value), = ((k, v) for k, v in step.items() if k not in chapters.STEP_FLAGS)
+    if kind in ("commit", "run") and folder is not None:  # commit messages and names (an experiment's) translated
+        value = lang.replaced(value, lang.replacements(folder))
     STEPS[kind](workspace, value, folder, keep)
 
 
@@ -168,13 +186,17 @@ def copy_exercise(chapter, workspace, keep=False):
         if not (keep and target.exists()):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(chapter.folder / name, target)
-            if table:
-                target.write_text(lang.replaced(target.read_text(encoding="utf-8"), table), encoding="utf-8")
+            translate(target, table)
 
 
 # What tools leave in the project that is nobody's work: kept out of git status and of
 # experiment commits, without touching the learner's own .gitignore (.git/info/exclude).
-LOCAL_EXCLUDES = (".ipynb_checkpoints/",)
+LOCAL_EXCLUDES = (".ipynb_checkpoints/", "__pycache__/")
+
+
+def default_identity():
+    """(name, email) that git signs with in a workspace when the learner has no identity of their own."""
+    return lang.say("workspace", "identity_name"), lang.say("workspace", "identity_email")
 
 
 def init_repo(workspace):
@@ -184,7 +206,7 @@ def init_repo(workspace):
     exclude.parent.mkdir(exist_ok=True)
     with exclude.open("a", encoding="utf-8") as handle:
         handle.write("".join(f"{pattern}\n" for pattern in LOCAL_EXCLUDES))
-    for key, value in zip(("user.name", "user.email"), DEFAULT_IDENTITY):
+    for key, value in zip(("user.name", "user.email"), default_identity()):
         if not git(workspace, "config", key, check=False):
             git(workspace, "config", key, value)
 

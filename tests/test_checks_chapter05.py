@@ -4,11 +4,16 @@ Judged on the tiny project (tests/conftest.py), through `python -m kit check`,
 as a learner or an instructor would run it.
 """
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 
 from kit import KIT_ROOT
+from kit.shell import kit_env
 from tests.conftest import solution_spec
 from tests.variants import BROKEN, CORRECT, misspell_train
 from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
@@ -162,3 +167,17 @@ def test_check_leaves_the_workspace_untouched(tiny):
     verdict = tiny.check()
     assert verdict.returncode == 0, verdict.output
     assert snapshot(tiny.path) == before
+
+
+def test_ctrl_c_is_no_verdict(tiny):
+    """Ctrl-C after the first checks: no "Bravo" for the checks that ran, exit code 130, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "check", "05", "--workspace", str(tiny.path)], cwd=KIT_ROOT,
+                            env=kit_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    said = [proc.stdout.readline(), proc.stdout.readline()]  # the header, then the first check
+    os.killpg(proc.pid, signal.SIGINT)
+    said.append(proc.stdout.read())
+    assert proc.wait(timeout=60) == 130
+    text = "".join(said)
+    assert said[1].strip()[:1] in "✔✘" and "Vérification interrompue" in text
+    assert "Bravo" not in text and "Traceback" not in text

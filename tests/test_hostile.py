@@ -19,7 +19,7 @@ import time
 import psutil
 import pytest
 
-from kit import KIT_ROOT, chapters, grading, jail
+from kit import KIT_ROOT, chapters, grading, jail, reports
 from tests.conftest import TinyProject
 from tests import variants
 from tests.variants import BROKEN, CORRECT, Variant
@@ -175,7 +175,7 @@ def graded(tiny_template, tmp_path_factory):
     mp.setenv("DVC_CHECK_STAGE_TIMEOUT", "600")  # the sleeper is stopped by the grader
     try:
         grades = grading.grade_all(chapters.get("05"), folder, out=out)
-        grading.write_reports(chapters.get("05"), grades, out)
+        reports.write_reports(chapters.get("05"), grades, out)
     finally:
         mp.undo()
     time.sleep(0.5)

@@ -59,7 +59,8 @@ def test_every_text_has_its_translation_with_the_same_placeholders(path):
 @pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
 def test_every_chapter_has_its_title_hints_and_check_titles_in_english(chapter):
     french, english = read(chapter.folder / "chapter.toml"), read(lang.translation(chapter.folder / "chapter.toml", ENGLISH))
-    assert set(english) == {"title", "hints"} and english["title"] != french["title"]
+    assert set(english) <= {"title", "hints", "metric"} and english["title"] != french["title"]
+    assert set(english.get("metric", {})) == ({"label"} if "metric" in french else set())
     assert len(english["hints"]) == len(french["hints"])
     assert all(hint["text"].strip() and set(hint) == {"text"} for hint in english["hints"])
     tree = ast.parse(chapter.checks_path.read_text(encoding="utf-8"))
@@ -184,10 +185,13 @@ def test_kit_output_lines_are_translated_through_the_catalogues():
 
 @pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
 def test_translated_texts_of_exercises_and_sessions_exist_in_french(chapter):
-    """Each [translate] entry replaces a text that is really there (an exercise file, or a session of the text)."""
+    """Each [translate] entry replaces a text that is really there (an exercise file, a session of the text,
+    a commit message or command of the chapter's steps, a file its solution copies)."""
     table = lang.replacements(chapter.folder, ENGLISH)
-    french = (chapter.folder / "README.md").read_text(encoding="utf-8") + "".join(
-        (chapter.folder / name).read_text(encoding="utf-8") for name in chapter.exercise)
+    solution = KIT_ROOT / "solutions" / chapter.name
+    french = "".join(path.read_text(encoding="utf-8") for path in [
+        chapter.folder / "README.md", chapter.folder / "chapter.toml", *(chapter.folder / name for name in chapter.exercise),
+        *(path for path in solution.rglob("*") if path.is_file() and path.name != "README.md")])
     assert [text for text in table if text not in french] == []
 
 
@@ -264,6 +268,8 @@ def test_the_exercise_files_and_notebook_in_english_hold_no_french(chapter, tmp_
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
     lines = [f"{path.name}: {line}" for path in files for line in path.read_text(encoding="utf-8").splitlines()
              if french_words(line)]
+    for script in (path for path in files if path.suffix == ".py"):  # a translation must not break the code
+        ast.parse(script.read_text(encoding="utf-8"), filename=script.name)
     if chapter.number == "01":
         lines += [cell.source for cell in notebook.build().cells if french_words(cell.source)]
     assert lines == []
@@ -313,5 +319,17 @@ def test_a_learner_and_an_instructor_in_english_read_no_french(tmp_path):
     said.append(kit("grade", "02", str(subs), "--out", str(grades)))
     said += [re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")) for path in sorted(grades.rglob("*"))
              if path.is_file()]
-    assert "Chapter 02" in said[1] and "Hint 1/" in said[2] and len(said) == 5 + 5  # 3 reports, 2 feedbacks
+    assert "Chapter 02" in said[1] and "Hint 1/" in said[2] and len(said) == 5 + 4 + 2 + 2  # 4 reports, 2 feedbacks, 2 results
     assert [line for text in said for line in text.splitlines() if french_words(line)] == []
+
+
+def test_a_workspace_built_in_english_has_english_history(tmp_path, monkeypatch):
+    """The commits the kit makes in a learner's project (starts, solutions) are in the kit's language."""
+    from kit import workspace
+
+    monkeypatch.setenv(lang.VARIABLE, ENGLISH)
+    workspace.solve("03", tmp_path / "ws")
+    subjects = subprocess.run(["git", "log", "--format=%s"], cwd=tmp_path / "ws", capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+    assert "Track data (version 1) and base.h5 with DVC" in subjects and "Default DVC remote" in subjects
+    assert [subject for subject in subjects if french_words(subject)] == []

@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kit import lang  # noqa: E402
 from tests import variants  # noqa: E402 - the tiny project and the learners' variants, as the tests use them
 
 # One class: mostly right, the usual mistakes, one that hangs, one that is not a repository.
@@ -28,7 +29,7 @@ def make(folder, index, mistake):
     path = folder / f"learner-{index:02d}"
     if mistake == "not a repo":
         path.mkdir(parents=True)
-        (path / "README.txt").write_text("J'ai oublié de rendre mon projet.\n")
+        (path / "README.txt").write_text(lang.say("tools", "forgot_project") + "\n")
         return
     variants.build(path, name="L", email="l@example.org")
     variant = variants.BROKEN[mistake] if mistake else variants.CORRECT["the solution"]
@@ -41,13 +42,13 @@ def main():
     parser.add_argument("--count", type=int, default=30)
     args = parser.parse_args()
     if args.folder.exists():
-        raise SystemExit(f"{args.folder} existe déjà : choisissez un autre dossier.")
+        raise SystemExit(lang.say("tools", "folder_exists", folder=args.folder))
     try:
         for index in range(args.count):
             make(args.folder, index + 1, MISTAKES[index] if index < len(MISTAKES) else None)
     except RuntimeError as error:
         raise SystemExit(str(error)) from None
-    print(f"{args.count} rendus dans {args.folder}")
+    print(lang.say("tools", "submissions_made", count=args.count, folder=args.folder))
 
 
 if __name__ == "__main__":
