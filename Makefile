@@ -14,7 +14,7 @@ WORKSPACE ?= workspace
 TEST_WORKERS ?= 3
 KIT_ARGS = --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
 
-.PHONY: setup lock doctor bench-setup test check-solutions transcripts lint-course bench get-data run-notebook remote-url lab status grade grade-merge gradebook ci-template
+.PHONY: setup lock doctor bench-setup test check-solutions transcripts lint-course bench get-data run-notebook remote-url lab status grade grade-merge gradebook ci-template bench-grading
 
 setup: $(STAMP)
 
@@ -88,6 +88,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tools/benchmark.py
+
+bench-grading: $(STAMP)
+	$(PY) tools/bench_grading.py
 
 bench-setup:
 	@$(BOOT_PYTHON) tools/bench_setup.py

@@ -208,6 +208,21 @@ def check_write(path=KIT_ROOT):
     return line("write", "ok", "write_ok", path=path)
 
 
+def check_sandbox(system=None):
+    """The grading sandbox (kit/jail.py runs the same probe): only the instructor needs it, so never "to fix"."""
+    if not (system or sys.platform).startswith("linux"):
+        return line("sandbox", "optional", "sandbox_not_linux")
+    program = shutil.which("bwrap")
+    if program is None:
+        return line("sandbox", "optional", "sandbox_missing")
+    code, out = output_of([program, "--die-with-parent", "--new-session", "--unshare-all", "--ro-bind", "/", "/",
+                           "--", "true"], timeout=30)
+    if code != 0:
+        return line("sandbox", "optional", "sandbox_broken", detail=(out.splitlines() or ["?"])[-1][:120])
+    version = output_of([program, "--version"], timeout=30)[1].split()
+    return line("sandbox", "ok", "sandbox_ok", version=version[-1] if version else "?")
+
+
 def diagnose(venv=bootstrap.VENV):
     lines = [check_python(), check_git(), check_git_identity(), check_make(), check_disk(venv=venv), check_memory(),
              check_cpu()]
@@ -217,7 +232,7 @@ def diagnose(venv=bootstrap.VENV):
         lines += [check_tensorflow(venv), check_dvc(venv)]
     else:
         lines += [line(item, "fix", "after_setup") for item in ("tensorflow", "dvc")]
-    return lines + [check_ports(), check_write()]
+    return lines + [check_ports(), check_write(), check_sandbox()]
 
 
 # --- The table ------------------------------------------------------------------------

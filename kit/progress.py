@@ -72,6 +72,9 @@ def verdict(chapter, workspace, print_checks=False):
     result = {"fingerprint": current, "passed": judged.passed, "failures": [c.title for c in judged.failures]}
     cache[key] = result
     state.save(workspace, "verdicts", cache)
+    if judged.passed:  # remembered: a later chapter may change what this one's checks look at (data version 2)
+        passed = state.load(workspace, "passed")
+        state.save(workspace, "passed", {**passed, key: True})
     return result
 
 
@@ -105,12 +108,16 @@ def status(workspace):
         print(lang.say("status", "no_workspace", workspace=workspace))
         return 1
     built, begun = kit_start(workspace) or "01", started(workspace)
+    passed_before = state.load(workspace, "passed")  # chapters passed once, before the learner moved on
+    latest = max(begun, default=built)
     print(lang.say("status", "header", workspace=workspace.resolve()) + "\n")
     following = None  # the first chapter not passed yet
     for chapter in chapters.published():
         not_started = lang.say("status", "not_started", chapter=chapter.number)
         if chapter.number < built:
             line = lang.say("status", "from_kit")
+        elif chapter.number < latest and passed_before.get(chapter.number) and not following:
+            line = lang.say("status", "passed")
         elif following:
             line = not_started if chapter.number not in begun else lang.say("status", "to_check", chapter=chapter.number)
         else:

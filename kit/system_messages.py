@@ -49,7 +49,7 @@ SETUP = {
 # --- make doctor ---------------------------------------------------------------------
 DOCTOR_TITLE = "État de la machine pour l'atelier DVC"
 DOCTOR_HEADER = ("Élément", "État", "Détail, ou comment corriger")
-DOCTOR_STATUS = {"ok": "OK", "fix": "À CORRIGER", "unknown": "?"}
+DOCTOR_STATUS = {"ok": "OK", "fix": "À CORRIGER", "unknown": "?", "optional": "FACULTATIF"}
 DOCTOR_ALL_GOOD = "Tout est prêt pour l'atelier."
 DOCTOR_TO_FIX = "{count} point(s) à corriger avant l'atelier (colonne de droite). Relancez `make doctor` ensuite."
 DOCTOR_UNKNOWN = "{count} point(s) n'ont pas pu être mesurés (« ? ») : ils ne bloquent pas, mais vérifiez-les à la main."
@@ -68,6 +68,7 @@ DOCTOR = {
     "dvc": "DVC",
     "ports": "Ports réseau",
     "write": "Écriture dans le kit",
+    "sandbox": "Bac à sable (make grade)",
     # details
     "python_ok": "{version} ({path})",
     "python_missing": "il faut 3.11, 3.12 ou 3.13 (trouvé : {found}) : {install}",
@@ -102,6 +103,12 @@ DOCTOR = {
                   "(`--port 8001` pour uvicorn, `make lab` en propose un autre de lui-même)",
     "write_ok": "{path}",
     "write_denied": "impossible d'écrire dans {path} : placez le kit dans un dossier à vous (votre dossier personnel)",
+    "sandbox_ok": "bubblewrap {version} : make grade exécute le code des apprenants isolé",
+    "sandbox_missing": "bubblewrap absent : seul l'animateur en a besoin, pour make grade "
+                       "(`sudo apt install bubblewrap`)",
+    "sandbox_broken": "bubblewrap ne peut pas isoler ici ({detail}) : make grade refusera, sauf avec GRADE_UNSAFE=1",
+    "sandbox_not_linux": "Linux seulement : sur ce système, make grade ne corrige qu'avec GRADE_UNSAFE=1 "
+                         "(ou dans le conteneur, .devcontainer/)",
 }
 
 

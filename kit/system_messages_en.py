@@ -51,7 +51,7 @@ SETUP = {
 # --- make doctor ---------------------------------------------------------------------
 DOCTOR_TITLE = "Is this machine ready for the DVC workshop?"
 DOCTOR_HEADER = ("Item", "Status", "Details, or how to fix")
-DOCTOR_STATUS = {"ok": "OK", "fix": "TO FIX", "unknown": "?"}
+DOCTOR_STATUS = {"ok": "OK", "fix": "TO FIX", "unknown": "?", "optional": "OPTIONAL"}
 DOCTOR_ALL_GOOD = "Everything is ready for the workshop."
 DOCTOR_TO_FIX = "{count} item(s) to fix before the workshop (right-hand column). Then run `make doctor` again."
 DOCTOR_UNKNOWN = "{count} item(s) could not be measured (\"?\"): they do not block anything, but check them by hand."
@@ -70,6 +70,7 @@ DOCTOR = {
     "dvc": "DVC",
     "ports": "Network ports",
     "write": "Write access to the kit",
+    "sandbox": "Sandbox (make grade)",
     # details
     "python_ok": "{version} ({path})",
     "python_missing": "3.11, 3.12 or 3.13 needed (found: {found}): {install}",
@@ -104,6 +105,12 @@ DOCTOR = {
                   "(`--port 8001` for uvicorn; `make lab` picks another one by itself)",
     "write_ok": "{path}",
     "write_denied": "cannot write to {path}: put the kit in a folder of your own (your home folder)",
+    "sandbox_ok": "bubblewrap {version}: make grade runs the learners' code isolated",
+    "sandbox_missing": "bubblewrap not installed: only the instructor needs it, for make grade "
+                       "(`sudo apt install bubblewrap`)",
+    "sandbox_broken": "bubblewrap cannot isolate here ({detail}): make grade will refuse, unless GRADE_UNSAFE=1",
+    "sandbox_not_linux": "Linux only: on this system, make grade grades only with GRADE_UNSAFE=1 "
+                         "(or in the container, .devcontainer/)",
 }
 
 

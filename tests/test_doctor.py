@@ -6,6 +6,7 @@ with the facility missing, as on a system that does not have it.
 
 import collections
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -152,3 +153,17 @@ def test_runs_without_the_kit_venv():
             "m.split('.')[0] not in ('kit', '__main__')]; print(third)")
     proc = subprocess.run([sys.executable, "-S", "-c", code], cwd=KIT_ROOT, capture_output=True, text=True)
     assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_doctor_reports_the_grading_sandbox_without_alarming_learners(monkeypatch):
+    """Only make grade needs bubblewrap: present, it is OK; absent or elsewhere than Linux, it is optional."""
+    assert doctor.check_sandbox(system="darwin").status == "optional"
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None)
+    missing = doctor.check_sandbox(system="linux")
+    assert missing.status == "optional" and "apt install bubblewrap" in missing.detail
+    assert "FACULTATIF" in doctor.render([missing]) and "À CORRIGER" not in doctor.render([missing])
+
+
+@pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap is not installed (.ci/run installs it)")
+def test_doctor_sees_a_working_sandbox():
+    assert doctor.check_sandbox().status == "ok"

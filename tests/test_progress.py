@@ -7,7 +7,7 @@ import time
 import pytest
 
 from checks.result import FAILED, PASSED, ChapterResult, CheckResult
-from kit import chapters, progress
+from kit import chapters, progress, state
 from kit.shell import git
 
 
@@ -154,3 +154,26 @@ def test_verdicts_come_from_the_real_checker_in_its_own_process(tiny):
     """No stand-in: `make status`'s verdict is the checker's own, run as `make check-chapter05` runs it."""
     result = progress.verdict(chapters.get("05"), tiny.path)
     assert not result["passed"] and result["failures"][0].startswith("dvc.yaml existe")
+
+
+def test_a_chapter_passed_before_moving_on_stays_passed(tiny, monkeypatch, capsys):
+    """Chapter 05 passed, then chapter 06 begun: 05 stays passed even if its checks would now fail (a later
+    chapter may change what they look at, as chapter 02's data version 2 does for chapter 01's)."""
+    judged, outcome = [], {"05": PASSED, "06": FAILED}
+
+    def fake_judge(chapter, workspace, report, show=False):
+        judged.append(chapter.number)
+        ChapterResult(chapter.number, [CheckResult("test_t", "t", outcome[chapter.number], "k", "m")]).save(report)
+
+    monkeypatch.setattr(progress, "judge", fake_judge)
+    state.save(tiny.path, "start", {"built": "05"})  # as make start-chapter05 records it
+    progress.status(tiny.path)
+    git(tiny.path, "tag", "chapter06")
+    tiny.write("notes.txt", "chapter 06 work")
+    outcome["05"] = FAILED
+    judged.clear()
+    capsys.readouterr()
+    progress.status(tiny.path)
+    out = capsys.readouterr().out
+    assert judged == ["06"]
+    assert "05  Création d'une pipeline" in out and out.count("✔ réussi") == 1 and "✘ à terminer" in out
