@@ -114,13 +114,12 @@ def tree_hash(path):
     return digest.hexdigest()
 
 
-def kit_hash():
+def kit_hashes():
+    """{file the kit's git tracks: its content's hash} (other tests may add untracked folders meanwhile)."""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=KIT_ROOT, capture_output=True, text=True).stdout
-    digest = hashlib.sha256()
-    for name in sorted(filter(None, files.split("\0"))):
-        path = KIT_ROOT / name
-        digest.update(name.encode() + (path.read_bytes() if path.is_file() and not path.is_symlink() else b""))
-    return digest.hexdigest(), sorted(p.name for p in KIT_ROOT.iterdir())
+    return {name: hashlib.sha256((KIT_ROOT / name).read_bytes()).hexdigest()
+            if (KIT_ROOT / name).is_file() and not (KIT_ROOT / name).is_symlink() else None
+            for name in sorted(filter(None, files.split("\0")))}
 
 
 class Listener:
@@ -165,7 +164,7 @@ def graded(tiny_template, tmp_path_factory):
         code = attack.format(**fields) + "\n" + NORMAL
         learner(name, Variant(lambda project, spec, code=code: variants.write(project, "train.py", code), runs=False))
     before = {entry.name: tree_hash(entry) for entry in folder.iterdir()}
-    kit_before = kit_hash()
+    kit_before = kit_hashes()
     out = tmp_path_factory.mktemp("grades")
     mp = pytest.MonkeyPatch()
     mp.setattr(grading, "TIME_LIMIT", TIME_LIMIT)
@@ -182,7 +181,8 @@ def graded(tiny_template, tmp_path_factory):
     return {
         "grades": {grade.learner: grade for grade in grades}, "out": out, "listener": listener,
         "unchanged": {name: tree_hash(folder / name) == digest for name, digest in before.items()},
-        "kit_unchanged": kit_hash() == kit_before, "left": lingering(),
+        "kit_changed": [name for name, digest in kit_hashes().items() if kit_before.get(name) != digest],
+        "left": lingering(),
     }
 
 
@@ -199,7 +199,7 @@ def test_every_learner_gets_a_verdict_and_the_report_has_everyone(graded):
 
 
 def test_the_kit_and_every_submission_are_unchanged(graded):
-    assert graded["kit_unchanged"]
+    assert graded["kit_changed"] == [] and not (KIT_ROOT / "hacked.txt").exists()
     assert graded["unchanged"] == {name: True for name in graded["unchanged"]}
     assert grading.submissions.collect(graded["out"].parent) is not None  # nothing written beside the class
 
