@@ -333,3 +333,17 @@ def test_a_workspace_built_in_english_has_english_history(tmp_path, monkeypatch)
                               check=True).stdout.splitlines()
     assert "Track data (version 1) and base.h5 with DVC" in subjects and "Default DVC remote" in subjects
     assert [subject for subject in subjects if french_words(subject)] == []
+
+
+def test_grading_reports_of_a_chapter_with_a_metric_hold_no_french(monkeypatch):
+    """Chapter 05's feedback names its metric (chapter.toml's label, chapter.en.toml's in English)."""
+    from checks.result import FAILED, PASSED, CheckResult
+    from kit import reports
+
+    monkeypatch.setenv(lang.VARIABLE, ENGLISH)
+    chapter = chapters.get("05")
+    checks = [CheckResult("test_a", "a check", PASSED), CheckResult("test_b", "another", FAILED, "k", "it failed")]
+    grades = [reports.Grade("alice", checks=checks, metric=0.85), reports.Grade("bob", problem="no repository")]
+    said = reports.feedback(chapter, grades[0]) + reports.markdown(chapter, grades)
+    assert "Your model's accuracy (test_accuracy): 0.850" in said and "- bob: no repository" in said
+    assert [line for line in said.splitlines() if french_words(line)] == []
