@@ -45,6 +45,7 @@ SAFE_GIT = {"GIT_CONFIG_COUNT": "3", "GIT_CONFIG_KEY_0": "core.fsmonitor", "GIT_
             "GIT_CONFIG_KEY_1": "core.hooksPath", "GIT_CONFIG_VALUE_1": "/dev/null",
             "GIT_CONFIG_KEY_2": "protocol.ext.allow", "GIT_CONFIG_VALUE_2": "never"}
 SHARDS = "shards"  # GRADES's folder of partial results
+METRIC_FILE_BYTES = 1_000_000  # a metrics file larger than this is not read
 
 
 def kill_tree(pid):
@@ -153,8 +154,11 @@ def metric_value(chapter, project):
     """The number the chapter's manifest names as its graded metric (a key of a JSON file), or None."""
     if not chapter.metric:
         return None
+    path = project / chapter.metric["file"]
     try:
-        value = json.loads((project / chapter.metric["file"]).read_text(encoding="utf-8")).get(chapter.metric["key"])
+        if not path.is_file() or path.stat().st_size > METRIC_FILE_BYTES:  # learner-made: maybe a device, or huge
+            return None
+        value = json.loads(path.read_text(encoding="utf-8")).get(chapter.metric["key"])
     except (OSError, ValueError, AttributeError):
         return None
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -7,7 +7,9 @@ chapter 06, its git remote NAME-origin.git. They belong to NAME's submission:
 they are copied with it, and are not learners themselves.
 """
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 from kit import jail, lang
@@ -41,10 +43,10 @@ def materialise(entry, folder, sandbox=None):
     folder = Path(folder)
     target = folder / entry.name.removesuffix(".bundle").removesuffix(".git")
     if entry.is_dir() and (entry / ".git").exists():
-        shutil.copytree(entry, target, symlinks=True)
+        shutil.copytree(entry, target, symlinks=True, copy_function=_copy_file)
         for sibling in siblings(entry):
             copy = folder / (target.name + sibling.name.removeprefix(entry.name))
-            shutil.copytree(sibling, copy, symlinks=True)
+            shutil.copytree(sibling, copy, symlinks=True, copy_function=_copy_file)
         _point_at_copies(target, entry)
     elif entry.suffix in (".bundle", ".git"):
         cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=folder, timeout=300)
@@ -56,6 +58,12 @@ def materialise(entry, folder, sandbox=None):
     else:
         raise ValueError(lang.say("grade", "not_a_submission", name=entry.name))
     return target
+
+
+def _copy_file(source, target):
+    """Copy a regular file; skip anything else (a named pipe would block the copy, a device never ends)."""
+    if stat.S_ISREG(os.lstat(source).st_mode):
+        shutil.copy2(source, target)
 
 
 def _point_at_copies(copy, original):

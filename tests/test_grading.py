@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -233,3 +234,14 @@ def test_make_grade_refuses_to_run_learners_code_without_the_sandbox(small_class
     assert grading.grade(chapters.get("05"), small_class, tmp_path) == 2
     said = capsys.readouterr().out
     assert "sudo apt install bubblewrap" in said and "GRADE_UNSAFE=1" in said and not (tmp_path / "report.md").exists()
+
+
+def test_a_submission_holding_a_pipe_or_a_device_link_cannot_block_the_grader(tmp_path):
+    """Copying a named pipe would wait forever and /dev/zero never ends: neither is read."""
+    learner = tmp_path / "subs" / "mallory"
+    (learner / ".git").mkdir(parents=True)
+    os.mkfifo(learner / "pipe")
+    (learner / "metrics.json").symlink_to("/dev/zero")
+    copy = submissions.materialise(learner, tmp_path / "work")  # returns: the pipe is skipped
+    assert not (copy / "pipe").exists() and (copy / "metrics.json").is_symlink()
+    assert grading.metric_value(chapters.get("05"), copy) is None
