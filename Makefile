@@ -69,6 +69,10 @@ gradebook: $(STAMP)
 grade-merge: $(STAMP)
 	@$(PY) -m kit grade-merge "$(CHAPTER)" --out "$(GRADES)"
 
+# One file back to its version at the chapter's start (yours kept beside it): make reset-chapter05 FILE=dvc.yaml
+reset-chapter%: $(STAMP)
+	@$(PY) -m kit reset $* "$(FILE)" --workspace "$(WORKSPACE)"
+
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N) --workspace "$(WORKSPACE)"
 

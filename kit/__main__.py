@@ -121,6 +121,16 @@ def cmd_hint(args):
     kit("hints").show(published_chapter(args.chapter), args.workspace, args.number)
 
 
+def cmd_reset(args):
+    chapter = published_chapter(args.chapter)
+    if not args.file.strip():  # make reset-chapterNN without FILE=
+        sys.exit(lang.say("reset", "usage", chapter=chapter.number))
+    target, backup = kit("reset").reset(chapter, args.workspace, args.file)
+    print(lang.say("reset", "done", name=args.file, chapter=chapter.number, tag=chapter.tag))
+    if backup:
+        print(lang.say("reset", "kept", backup=backup.name))
+
+
 def cmd_check_solutions(args):
     sys.exit(kit("solutions").check_all([published_chapter(n) for n in args.chapters] or chapters.published()))
 
@@ -150,6 +160,7 @@ COMMANDS = [
     ("grade-merge", cmd_grade_merge, [CHAPTER, (("--out",), {})]),
     ("gradebook", cmd_gradebook, [(("folder",), {"type": Path, "nargs": "?", "default": KIT_ROOT / "grades"})]),
     ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?"}), WORKSPACE]),
+    ("reset", cmd_reset, [CHAPTER, (("file",), {}), WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]
