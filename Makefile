@@ -69,6 +69,10 @@ gradebook: $(STAMP)
 grade-merge: $(STAMP)
 	@$(PY) -m kit grade-merge "$(CHAPTER)" --out "$(GRADES)"
 
+# The solution, as a diff against your files, once the chapter's checks pass (FORCE=1: before, after a question)
+solution-chapter%: $(STAMP)
+	@$(PY) -m kit solution $* --workspace "$(WORKSPACE)" $(if $(FORCE),--force)
+
 # One file back to its version at the chapter's start (yours kept beside it): make reset-chapter05 FILE=dvc.yaml
 reset-chapter%: $(STAMP)
 	@$(PY) -m kit reset $* "$(FILE)" --workspace "$(WORKSPACE)"

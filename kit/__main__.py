@@ -121,6 +121,10 @@ def cmd_hint(args):
     kit("hints").show(published_chapter(args.chapter), args.workspace, args.number)
 
 
+def cmd_solution(args):
+    sys.exit(kit("reveal").show(published_chapter(args.chapter), args.workspace, force=args.force))
+
+
 def cmd_reset(args):
     chapter = published_chapter(args.chapter)
     if not args.file.strip():  # make reset-chapterNN without FILE=
@@ -161,6 +165,7 @@ COMMANDS = [
     ("gradebook", cmd_gradebook, [(("folder",), {"type": Path, "nargs": "?", "default": KIT_ROOT / "grades"})]),
     ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?"}), WORKSPACE]),
     ("reset", cmd_reset, [CHAPTER, (("file",), {}), WORKSPACE]),
+    ("solution", cmd_solution, [CHAPTER, WORKSPACE, FORCE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]

@@ -67,6 +67,7 @@ class Chapter:
     after_start: list = field(default_factory=list)
     solution: list = field(default_factory=list)
     metric: dict | None = None
+    alternatives: str = ""  # what else a right answer may look like (make solution-chapterNN shows it)
 
     @property
     def name(self):
@@ -92,7 +93,8 @@ class UnknownChapter(Exception):
     pass
 
 
-MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "after_start", "solution", "metric"}
+MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "after_start", "solution", "metric",
+                 "alternatives"}
 
 
 def _load(folder):

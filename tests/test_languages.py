@@ -59,7 +59,8 @@ def test_every_text_has_its_translation_with_the_same_placeholders(path):
 @pytest.mark.parametrize("chapter", chapters.published(), ids=lambda c: c.number)
 def test_every_chapter_has_its_title_hints_and_check_titles_in_english(chapter):
     french, english = read(chapter.folder / "chapter.toml"), read(lang.translation(chapter.folder / "chapter.toml", ENGLISH))
-    assert set(english) <= {"title", "hints", "metric"} and english["title"] != french["title"]
+    assert set(english) <= {"title", "hints", "metric", "alternatives"} and english["title"] != french["title"]
+    assert bool(english.get("alternatives")) == bool(french.get("alternatives")) == True  # noqa: E712
     assert set(english.get("metric", {})) == ({"label"} if "metric" in french else set())
     assert len(english["hints"]) == len(french["hints"])
     assert all(hint["text"].strip() and set(hint) == {"text"} for hint in english["hints"])
