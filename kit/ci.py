@@ -32,9 +32,11 @@ URL_VARIABLES = {"github": "${{ vars.DVC_KIT_URL }}", "gitlab": "$DVC_KIT_URL"}
 
 
 def kit_url(given=None):
-    """{platform: what the CI clones the kit from}: KIT_URL, else the kit's own git remote, else a CI variable."""
+    """{platform: what the CI clones the kit from}: KIT_URL, else the kit's own git remote when a CI can reach
+    it (an address, not a folder of this machine), else a CI variable."""
     remote = run(["git", "remote", "get-url", "origin"], cwd=KIT_ROOT, timeout=30)
-    url = given or (remote.output.strip() if remote.ok else None)
+    found = remote.output.strip() if remote.ok else ""
+    url = given or (found if "://" in found or found.startswith("git@") else None)
     return {platform: url for platform in URL_VARIABLES} if url else dict(URL_VARIABLES)
 
 

@@ -28,8 +28,7 @@ from tests.variants import solution_spec  # noqa: F401 - the tests' usual import
 os.environ.pop("KIT_LANG", None)
 
 # Long, independent tests that any free worker may take (one chapter's replay each).
-SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",
-          "tests/test_transcripts.py::test_english_text_is_what_really_happens")
+SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",)
 # The longest files and tests, started first so that none is left for last (the whole course in one workspace).
 FIRST = SPREAD + ("tests/test_one_workspace.py::",)
 

@@ -123,3 +123,15 @@ def test_a_check_writes_junit_and_results_json_for_the_ci(tiny, tmp_path):
     suite = ET.parse(tmp_path / "results" / "junit.xml").getroot()[0]
     results = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert int(suite.get("tests")) == results["max_score"] == results["score"] == 15
+
+
+def test_the_kits_own_remote_is_used_only_when_a_ci_can_reach_it(monkeypatch):
+    from kit import ci
+    from kit.shell import Result
+
+    for origin, expected in (("https://example.org/kit.git", "https://example.org/kit.git"),
+                             ("git@example.org:kit.git", "git@example.org:kit.git"),
+                             ("/home/me/kit", ci.URL_VARIABLES["github"])):
+        monkeypatch.setattr(ci, "run", lambda *a, origin=origin, **k: Result(0, origin + "\n"))
+        assert ci.kit_url()["github"] == expected
+    assert ci.kit_url("https://given.example/kit.git")["gitlab"] == "https://given.example/kit.git"

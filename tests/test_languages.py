@@ -324,16 +324,22 @@ def test_a_learner_and_an_instructor_in_english_read_no_french(tmp_path):
     assert [line for text in said for line in text.splitlines() if french_words(line)] == []
 
 
-def test_a_workspace_built_in_english_has_english_history(tmp_path, monkeypatch):
-    """The commits the kit makes in a learner's project (starts, solutions) are in the kit's language."""
+def test_the_commits_the_kit_makes_are_in_the_kits_language(tmp_path, monkeypatch):
+    """Every commit step of every chapter (starts, solutions), as the kit applies it to a learner's project,
+    and the starting-point commits: in English, the kit's commit messages hold no French."""
     from kit import workspace
 
     monkeypatch.setenv(lang.VARIABLE, ENGLISH)
-    workspace.solve("03", tmp_path / "ws")
+    workspace.init_repo(tmp_path / "ws")
+    for chapter in chapters.published():
+        for step in chapter.start + chapter.after_start + chapter.solution:
+            if "commit" in step:
+                workspace.apply_step(tmp_path / "ws", step, chapter.folder)
+        workspace.apply_step(tmp_path / "ws", {"commit": lang.say("workspace", "start_commit", chapter=chapter.number)})
     subjects = subprocess.run(["git", "log", "--format=%s"], cwd=tmp_path / "ws", capture_output=True, text=True,
                               check=True).stdout.splitlines()
     assert "Track data (version 1) and base.h5 with DVC" in subjects and "Default DVC remote" in subjects
-    assert [subject for subject in subjects if french_words(subject)] == []
+    assert len(subjects) >= 10 and [subject for subject in subjects if french_words(subject)] == []
 
 
 def test_grading_reports_of_a_chapter_with_a_metric_hold_no_french(monkeypatch):

@@ -1,5 +1,6 @@
 """make solution-chapterNN: the solution once the chapter is passed (or FORCE=1 and a yes), as a diff, nothing written."""
 
+import io
 import subprocess
 import sys
 
@@ -22,17 +23,22 @@ def learner_files(workspace):
 
 
 def test_not_passed_yet_the_solution_stays_hidden(tiny):
+    """The real checks judge the untouched exercise: failed, so nothing is shown."""
     before = learner_files(tiny.path)
     said = solution(tiny.path)
     assert said.returncode == 1 and "make hint-chapter05" in said.stdout and "FORCE=1" in said.stdout
     assert "+++" not in said.stdout and learner_files(tiny.path) == before
 
 
-def test_force_asks_first(tiny):
-    refused = solution(tiny.path, "--force", answer="n\n")
-    assert refused.returncode == 1 and "[o/N]" in refused.stdout and "gardée pour plus tard" in refused.stdout
-    shown = solution(tiny.path, "--force", answer="o\n")
-    assert shown.returncode == 0 and "+++ solution/dvc.yaml" in shown.stdout
+def test_force_asks_first(tiny, monkeypatch, capsys):
+    monkeypatch.setattr(reveal.progress, "verdict", lambda chapter, workspace: {"passed": False})
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
+    assert reveal.show(chapters.get("05"), tiny.path, force=True) == 1
+    said = capsys.readouterr().out
+    assert "[o/N]" in said and "gardée pour plus tard" in said and "+++" not in said
+    monkeypatch.setattr(sys, "stdin", io.StringIO("o\n"))
+    assert reveal.show(chapters.get("05"), tiny.path, force=True) == 0
+    assert "+++ solution/dvc.yaml" in capsys.readouterr().out
 
 
 def test_once_passed_the_solution_is_a_diff_against_the_learners_files(tiny):

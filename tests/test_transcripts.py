@@ -7,7 +7,7 @@ what the comparison tolerates (what legitimately varies) and what it does not.
 
 import pytest
 
-from kit import KIT_ROOT, chapters, lang, transcripts
+from kit import KIT_ROOT, chapters, transcripts
 from kit.transcripts import Bindings, compare, parse
 
 
@@ -29,19 +29,6 @@ def assert_text_is_what_really_happens(chapter, start=None, text=None):
                          ids=lambda c: c.number)
 def test_chapter_text_is_what_really_happens(chapter):
     assert_text_is_what_really_happens(chapter)
-
-
-# Chapter 02, whose sessions train no model, is replayed in English too, for real (the kit's lines, its
-# commits, the texts' paths); the English sessions of the others are derived from their replayed French
-# ones (tests/test_languages.py), so that the TensorFlow runs and the suite's time are not doubled.
-# `make transcripts CHAPTER=NN KIT_LANG=en` replays any of them.
-REPLAYED_IN_ENGLISH = ("02",)
-
-
-@pytest.mark.parametrize("number", REPLAYED_IN_ENGLISH)
-def test_english_text_is_what_really_happens(number, monkeypatch):
-    monkeypatch.setenv(lang.VARIABLE, "en")  # the kit speaks English, and replays README.en.md
-    assert_text_is_what_really_happens(chapters.get(number))
 
 
 def test_the_other_chapters_are_replayed_by_their_check_tests():
