@@ -169,16 +169,11 @@ def fingerprint(chapter, entry):
     on it) and of what judges it (the chapter's checks, the kit's language): unchanged, its grade stands."""
     digest = hashlib.sha256(f"{chapter.number}\0{progress.checks_version(chapter)}\0{lang.chosen()}".encode())
     for path in [entry, *(submissions.siblings(entry) if entry.is_dir() else [])]:
-        walked = os.walk(path) if path.is_dir() else [(str(path.parent), [], [path.name])]
-        for root, folders, files in walked:
-            folders.sort()
-            for name in sorted(files):
-                try:
-                    info = os.lstat(os.path.join(root, name))
-                except OSError:
-                    continue
-                where = os.path.relpath(os.path.join(root, name), path.parent)
-                digest.update(f"{where}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        if path.is_dir():
+            progress.digest_files(digest, path, prefix=path.name, stat=os.lstat)
+        else:  # a bundle or a file that is not a submission
+            info = os.lstat(path)
+            digest.update(f"{path.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -51,6 +51,13 @@ def translation(path, lang):
     return path.with_name(f"{path.stem}.{lang}{path.suffix}")
 
 
+def in_language(path, lang=None):
+    """A text (a README) in `lang` (default: chosen()): its translation beside it if there is one, else itself."""
+    lang = lang or chosen()
+    other = translation(path, lang)
+    return other if lang != DEFAULT and other.is_file() else Path(path)
+
+
 def _lay_over(base, over):
     """`base` with `over`'s values in their place: tables key by key, lists of tables item by item."""
     for key, value in over.items():

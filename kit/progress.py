@@ -31,16 +31,22 @@ def fingerprint(workspace):
     if (workspace / ".git").is_dir():
         for args in (("rev-parse", "HEAD"), ("for-each-ref",), ("status", "--porcelain"), ("stash", "list")):
             digest.update(git(workspace, *args, check=False).encode())
-    for root, dirs, files in os.walk(workspace):
-        rel = Path(root).relative_to(workspace)
-        dirs[:] = sorted(d for d in dirs if (rel / d).as_posix() not in SKIPPED)
+    digest_files(digest, workspace, skipped=SKIPPED)
+    return digest.hexdigest()
+
+
+def digest_files(digest, folder, prefix="", skipped=(), stat=os.stat):
+    """Feed `digest` every file under `folder` (but the `skipped` folders): its path (after `prefix`), size and
+    modification time. `stat=os.lstat` for files that must not be followed (a submission's links)."""
+    for root, dirs, files in os.walk(folder):
+        rel = Path(prefix) / Path(root).relative_to(folder)
+        dirs[:] = sorted(d for d in dirs if (Path(root).relative_to(folder) / d).as_posix() not in skipped)
         for name in sorted(files):
             try:
-                stat = (Path(root) / name).stat()
+                info = stat(Path(root) / name)
             except OSError:
                 continue
-            digest.update(f"{rel / name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+            digest.update(f"{rel / name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
 
 
 def checks_version(chapter):

@@ -30,9 +30,7 @@ def solution_files(chapter):
 
 def solution_note(chapter):
     """The commands that solve a chapter without files (its solution folder's README), in the kit's language."""
-    folder = KIT_ROOT / "solutions" / chapter.name
-    note = lang.translation(folder / "README.md", lang.chosen())
-    path = note if lang.chosen() != lang.DEFAULT and note.is_file() else folder / "README.md"
+    path = lang.in_language(KIT_ROOT / "solutions" / chapter.name / "README.md")
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 

@@ -442,9 +442,7 @@ def replay(chapter, root=None, text=None, start=None):
     instead of building one, with its git remote `origin` (it keeps its DVC remote).
     """
     if text is None:  # the chapter's text in the kit's language (`make transcripts CHAPTER=02 KIT_LANG=en`)
-        path = chapter.folder / "README.md"
-        translated = lang.translation(path, lang.chosen())
-        text = (translated if lang.chosen() != lang.DEFAULT and translated.is_file() else path).read_text(encoding="utf-8")
+        text = lang.in_language(chapter.folder / "README.md").read_text(encoding="utf-8")
     blocks = parse(text)
     with tempfile.TemporaryDirectory(prefix=f"transcript-{chapter.number}-", dir=root) as tmp:
         atelier = Atelier(tmp, chapter)
