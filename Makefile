@@ -77,6 +77,10 @@ solution-chapter%: $(STAMP)
 reset-chapter%: $(STAMP)
 	@$(PY) -m kit reset $* "$(FILE)" --workspace "$(WORKSPACE)"
 
+# Your pipeline, as DVC reads it, beside the expected one, with what differs marked
+dag-chapter%: $(STAMP)
+	@$(PY) -m kit dag $* --workspace "$(WORKSPACE)"
+
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N) --workspace "$(WORKSPACE)"
 

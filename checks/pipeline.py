@@ -54,6 +54,7 @@ class Stage:
     outs: list  # metrics and plots included
     scripts: set = field(default_factory=set)  # which of the expected scripts its cmd runs
     missing: list = field(default_factory=list)  # Python files its cmd names that do not exist
+    producers: dict = field(default_factory=dict)  # {dep: the stage whose outputs it reads}, from DVC's graph
 
 
 def _yaml_error(error, project):
@@ -110,6 +111,11 @@ def load_pipeline(project, scripts=()):
         return _ordered_stages(project, graph, scripts)
 
 
+def overlaps(path, other):
+    """Whether two project paths name the same file or one holds the other (DVC links a dep to an out so)."""
+    return path == other or path.startswith(other.rstrip("/") + "/") or other.startswith(path.rstrip("/") + "/")
+
+
 def _ordered_stages(project, graph, scripts):
     """The pipeline stages of DVC's graph, as Stage records, upstream first (scripts in their order)."""
     from dvc.stage import PipelineStage
@@ -132,6 +138,13 @@ def _ordered_stages(project, graph, scripts):
             scripts=_scripts_in(stage.cmd, scripts),
             missing=_missing_files(stage.cmd, Path(stage.wdir)),
         )
+
+    for stage, record in stages.items():  # DVC's graph links a stage to the stages whose outputs it reads
+        for upstream in graph.successors(stage):
+            if upstream in stages:
+                for dep in record.deps:
+                    if any(overlaps(dep, out) for out in stages[upstream].outs):
+                        record.producers[dep] = stages[upstream].addressing
 
     def rank(stage):
         ranks = [list(scripts).index(s) for s in stages[stage].scripts] if stage in stages else []

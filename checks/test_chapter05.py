@@ -95,7 +95,7 @@ def test_runs_from_scratch(sandbox, stages, undeclared):
     for output in OUTPUTS:
         if not (sandbox / output).exists():
             raise CheckFailed("missing_output", path=output, why=phrase("never_produced"))
-        if not any(out == output or out.startswith(output + "/") or output.startswith(out + "/") for out in declared):
+        if not any(pipeline.overlaps(out, output) for out in declared):
             raise CheckFailed("missing_output", path=output,
                               why=phrase("produced_undeclared"))
 

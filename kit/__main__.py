@@ -135,6 +135,10 @@ def cmd_reset(args):
         print(lang.say("reset", "kept", backup=backup.name))
 
 
+def cmd_dag(args):
+    sys.exit(kit("dag").show(published_chapter(args.chapter), args.workspace))
+
+
 def cmd_check_solutions(args):
     sys.exit(kit("solutions").check_all([published_chapter(n) for n in args.chapters] or chapters.published()))
 
@@ -166,6 +170,7 @@ COMMANDS = [
     ("hint", cmd_hint, [CHAPTER, (("number",), {"nargs": "?"}), WORKSPACE]),
     ("reset", cmd_reset, [CHAPTER, (("file",), {}), WORKSPACE]),
     ("solution", cmd_solution, [CHAPTER, WORKSPACE, FORCE]),
+    ("dag", cmd_dag, [CHAPTER, WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]

@@ -11,6 +11,12 @@ A manifest says everything the tools need to know about a chapter:
     draft = true                  # history only: no text or checks published yet
     metric = {file = "metrics.json", key = "test_accuracy", label = "Exactitude de votre modèle"}
                                   # the number `make grade` shows for each learner (a key of a JSON file)
+    alternatives = "..."          # other right answers, shown by `make solution-chapterNN`
+    pipeline = "solutions/05-pipeline/dvc.yaml"  # the expected pipeline `make dag-chapterNN` compares with
+    [[quiz]]                      # `make quiz-chapterNN`'s questions, in order (see kit/quiz.py):
+    edit = "train.py"             #   this file edited: what does `dvc exp run` re-run?
+    data_from = "chapter02-v1"    #   the data of this tag brought back (git checkout + dvc checkout): same question
+    nothing = true                #   nothing changed: same question
 
     [[start]]                     # steps that prepare the chapter's start (rare)
     notebook = "cats-or-dogs.ipynb"   # write the generated notebook
@@ -68,6 +74,8 @@ class Chapter:
     solution: list = field(default_factory=list)
     metric: dict | None = None
     alternatives: str = ""  # what else a right answer may look like (make solution-chapterNN shows it)
+    pipeline: str | None = None  # the expected dvc.yaml, that make dag-chapterNN draws the learner's beside
+    quiz: list = field(default_factory=list)  # make quiz-chapterNN's questions (see kit/quiz.py)
 
     @property
     def name(self):
@@ -94,7 +102,7 @@ class UnknownChapter(Exception):
 
 
 MANIFEST_KEYS = {"title", "exercise", "checks", "hints", "draft", "start", "after_start", "solution", "metric",
-                 "alternatives"}
+                 "alternatives", "pipeline", "quiz"}
 
 
 def _load(folder):
