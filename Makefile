@@ -81,6 +81,10 @@ reset-chapter%: $(STAMP)
 dag-chapter%: $(STAMP)
 	@$(PY) -m kit dag $* --workspace "$(WORKSPACE)"
 
+# Predict what DVC re-runs after a change, then see what it does (on a throwaway copy of your project)
+quiz-chapter%: $(STAMP)
+	@$(PY) -m kit quiz $* --workspace "$(WORKSPACE)"
+
 hint-chapter%: $(STAMP)
 	@$(PY) -m kit hint $* $(N) --workspace "$(WORKSPACE)"
 

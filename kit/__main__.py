@@ -139,6 +139,10 @@ def cmd_dag(args):
     sys.exit(kit("dag").show(published_chapter(args.chapter), args.workspace))
 
 
+def cmd_quiz(args):
+    sys.exit(kit("quiz").run(published_chapter(args.chapter), args.workspace))
+
+
 def cmd_check_solutions(args):
     sys.exit(kit("solutions").check_all([published_chapter(n) for n in args.chapters] or chapters.published()))
 
@@ -171,6 +175,7 @@ COMMANDS = [
     ("reset", cmd_reset, [CHAPTER, (("file",), {}), WORKSPACE]),
     ("solution", cmd_solution, [CHAPTER, WORKSPACE, FORCE]),
     ("dag", cmd_dag, [CHAPTER, WORKSPACE]),
+    ("quiz", cmd_quiz, [CHAPTER, WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]

@@ -1,0 +1,130 @@
+"""`make quiz-chapterNN`: the learner predicts what `dvc exp run` re-runs; DVC answers on a throwaway copy.
+
+The tiny project has a first version of its data tagged chapter02-v1, as a real
+chapter 05 workspace has: the four questions of chapter 05 are asked. Most tests
+call the quiz in process with the learner's answers; one runs `python -m kit quiz`.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kit import KIT_ROOT, KitError, chapters, quiz
+from kit.shell import kit_env
+
+from tests import variants
+
+CHAPTER = chapters.get("05")
+RIGHT = ["0", "3 4", "2 3 4", "1 2 3 4"]  # the solution's answers, stages numbered in pipeline order
+
+
+@pytest.fixture
+def project(tiny):
+    """The tiny project with two versions of its data: chapter02-v1 (the first), then one more image."""
+    tiny.sh("git tag chapter02-v1")
+    (tiny.path / "data" / "cat.9.jpg").write_bytes(b"one more cat")
+    tiny.sh("dvc add -q data && git add data.dvc && git commit -qm 'data v2'")
+    return tiny
+
+
+def feed(*lines):
+    """stdin's readline for the quiz: these answers, then the end of input."""
+    remaining = list(lines)
+
+    def read():
+        return remaining.pop(0) + "\n" if remaining else ""
+    return read
+
+
+def snapshot(folder):
+    return {(root, name, os.stat(os.path.join(root, name)).st_mtime_ns, os.stat(os.path.join(root, name)).st_size)
+            for root, _, files in os.walk(folder) for name in files}
+
+
+def take(project, capsys, *lines):
+    code = quiz.run(CHAPTER, project.path, read=feed(*lines))
+    assert code == 0
+    return capsys.readouterr().out
+
+
+def test_right_predictions_score_full_marks_and_nothing_changes(project, capsys):
+    project.become(variants.CORRECT["the solution"])
+    before = snapshot(project.path)
+    said = take(project, capsys, *RIGHT)
+    assert "Vos étapes : 1) data_extraction  2) data_preprocessing  3) train  4) evaluate" in said
+    assert said.count("✔ Juste") == 4 and "4/4 prédictions justes." in said
+    assert "Q4. Vous revenez aux données du tag chapter02-v1" in said
+    assert "✔ Juste : DVC relance « data_extraction », « data_preprocessing », « train », « evaluate »." in said
+    assert "✔ Juste : DVC ne relance aucune étape." in said
+    assert snapshot(project.path) == before  # the learner's files, cache and git untouched
+    assert take(project, capsys, *RIGHT) == said  # the same project, the same quiz
+
+
+def test_a_wrong_prediction_is_explained_from_the_pipeline(project, capsys):
+    project.become(variants.CORRECT["the solution"])
+    said = take(project, capsys, "0", "3", "1 2 3 4", "1 2 3 4")
+    assert "✘ DVC relance « train », « evaluate » ; vous aviez prédit « train »." in said
+    assert "« evaluate » est relancée : elle lit model.h5, que « train » réécrit." in said
+    assert "« data_extraction » n'est pas relancée : ni data_preprocessing.py, ni un fichier" in said
+    assert "make dag-chapter05" not in said  # the learner's pipeline is right: only their guess was wrong
+    assert "2/4 prédictions justes." in said
+
+
+def test_the_original_bug_shows_in_what_dvc_does(project, capsys):
+    """Evaluation without model.h5: DVC does not re-run it after retraining, and the expected pipeline would."""
+    project.become(variants.BROKEN["original bug: evaluation without model.h5"])
+    said = take(project, capsys, "0", "3 4", "2 3 4", "1 2 3 4")
+    assert "✘ DVC relance « train » ; vous aviez prédit « train », « evaluate »." in said
+    assert "« evaluate » n'est pas relancée : ni train.py, ni un fichier qu'une étape relancée réécrit" in said
+    assert "Dans la pipeline attendue, elle serait relancée : il manque une dépendance à la vôtre " \
+           "(make dag-chapter05)." in said
+
+
+def test_answers_by_name_misspelt_or_not_understood(project, capsys):
+    project.become(variants.CORRECT["other stage names, flow style, ./ paths, python3"])
+    said = take(project, capsys, "aucune", "fitt, EVAL", "what?", "features fit eval", "extract features fit eval")
+    assert "Vos étapes : 1) extract  2) features  3) fit  4) eval" in said
+    assert "Je n'ai pas compris « what? » : tapez des numéros de 1 à 4, des noms d'étapes, ou 0." in said
+    assert "4/4 prédictions justes." in said
+
+
+def test_the_end_of_input_stops_quietly(project, capsys):
+    project.become(variants.CORRECT["the solution"])
+    said = take(project, capsys, "0")
+    assert said.rstrip().endswith("Quiz interrompu : relancez-le quand vous voulez.")
+    assert "Q2." in said and "Q3." not in said
+
+
+def test_a_pipeline_out_of_date_is_said_first(project, capsys):
+    project.become(variants.CORRECT["the solution"])
+    variants.append(project.path, "train.py", "\n# edited, not run again\n")
+    said = take(project, capsys, "0")
+    assert "Attention : votre pipeline n'est pas à jour ; sans rien changer, DVC relancerait déjà « train », " \
+           "« evaluate »." in said
+    assert "« train » est relancée : elle n'était déjà plus à jour (dvc status)." in said
+
+
+def test_bad_input_gets_one_clear_sentence(tiny, tmp_path):
+    def quiz_command(chapter, workspace):
+        return subprocess.run([sys.executable, "-m", "kit", "quiz", chapter, "--workspace", str(workspace)],
+                              cwd=KIT_ROOT, env=kit_env(), capture_output=True, text=True, timeout=120, input="")
+    never_run = quiz_command("05", tiny.path)
+    missing = quiz_command("05", tmp_path / "nowhere")
+    no_quiz = quiz_command("01", tiny.path)
+    for shown in (never_run, missing, no_quiz):
+        assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert "n'a encore jamais tourné (pas de dvc.lock) : lancez d'abord `dvc exp run`" in never_run.stderr
+    assert "nowhere" in missing.stderr and "Le chapitre 01 n'a pas de quiz" in no_quiz.stderr
+    tiny.become(variants.CORRECT["the solution"])
+    variants.write(tiny.path, "dvc.yaml", "stages:\n  a:\n    cmd: python train.py\n     deps: [x]\n")
+    with pytest.raises(KitError, match="DVC ne peut pas lire votre pipeline"):
+        quiz.run(CHAPTER, tiny.path, read=feed())
+
+
+def test_the_chapter_text_counts_the_questions():
+    """Chapter 05's text says how many questions the quiz asks (a number in a text is tested)."""
+    words = {4: ("quatre questions", "four questions")}[len(CHAPTER.quiz)]
+    assert words[0] in (CHAPTER.folder / "README.md").read_text(encoding="utf-8")
+    assert words[1] in (CHAPTER.folder / "README.en.md").read_text(encoding="utf-8")
