@@ -69,6 +69,20 @@ gradebook: $(STAMP)
 grade-merge: $(STAMP)
 	@$(PY) -m kit grade-merge "$(CHAPTER)" --out "$(GRADES)"
 
+# The class board, live: learners × chapters × checks (see kit/board.py). Learners join it from their kit.
+# Only variables given on the command line count here: NAME, HOST or PORT may be set in the environment
+# for other reasons (WSL sets NAME to the machine's name).
+from_command_line = $(if $(filter command line,$(origin $(1))),$($(1)))
+.PHONY: board board-join board-leave
+board: $(STAMP)
+	@$(PY) -m kit board $(if $(call from_command_line,PORT),--port "$(PORT)") $(if $(call from_command_line,HOST),--host "$(HOST)")
+
+board-join: $(STAMP)
+	@$(PY) -m kit board-join "$(call from_command_line,BOARD)" "$(call from_command_line,TOKEN)" $(if $(call from_command_line,NAME),--name "$(NAME)") --workspace "$(WORKSPACE)"
+
+board-leave: $(STAMP)
+	@$(PY) -m kit board-leave --workspace "$(WORKSPACE)"
+
 # The solution, as a diff against your files, once the chapter's checks pass (FORCE=1: before, after a question)
 solution-chapter%: $(STAMP)
 	@$(PY) -m kit solution $* --workspace "$(WORKSPACE)" $(if $(FORCE),--force)

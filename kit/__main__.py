@@ -46,6 +46,7 @@ def cmd_check(args):
     result = kit("checker").check(chapter, Path(args.workspace), report=args.report)
     if args.results:  # for CI (make ci-template): JUnit and Gradescope's results.json, outside the workspace
         kit("reports").write_results(chapter, Path(args.workspace).name, result, args.results)
+    kit("board_client").send(chapter, args.workspace, result)  # to the class board, if joined: never waits
     sys.exit(0 if result.passed else 1)
 
 
@@ -139,6 +140,18 @@ def cmd_dag(args):
     sys.exit(kit("dag").show(published_chapter(args.chapter), args.workspace))
 
 
+def cmd_board(args):
+    kit("board").serve(args.folder, args.host, args.port)
+
+
+def cmd_board_join(args):
+    kit("board_client").join(args.workspace, args.url, args.token, args.name)
+
+
+def cmd_board_leave(args):
+    kit("board_client").leave(args.workspace)
+
+
 def cmd_quiz(args):
     sys.exit(kit("quiz").run(published_chapter(args.chapter), args.workspace))
 
@@ -176,6 +189,9 @@ COMMANDS = [
     ("solution", cmd_solution, [CHAPTER, WORKSPACE, FORCE]),
     ("dag", cmd_dag, [CHAPTER, WORKSPACE]),
     ("quiz", cmd_quiz, [CHAPTER, WORKSPACE]),
+    ("board", cmd_board, [(("--port",), {"type": int}), (("--host",), {}), (("--folder",), {"type": Path})]),
+    ("board-join", cmd_board_join, [(("url",), {}), (("token",), {}), (("--name",), {}), WORKSPACE]),
+    ("board-leave", cmd_board_leave, [WORKSPACE]),
     ("check-solutions", cmd_check_solutions, [(("chapters",), {"nargs": "*"})]),
     ("transcripts", cmd_transcripts, [(("chapters",), {"nargs": "*"})]),
 ]

@@ -29,7 +29,7 @@ from pathlib import Path
 import psutil
 
 from checks.result import ChapterResult
-from kit import KIT_ROOT, jail, lang, limits, progress, reports, submissions
+from kit import KIT_ROOT, board_client, jail, lang, limits, progress, reports, submissions
 from kit.reports import Grade
 from kit.shell import kit_env
 
@@ -107,8 +107,9 @@ def watch(proc, folder):
 
 def checker_env(folder, sandbox):
     """The checker's environment: its temporary files in the learner's folder, the sandbox for the learner's
-    commands, and git told never to run a command that a repository's own configuration names."""
-    env = kit_env({"TMPDIR": str(folder / "tmp"), **SAFE_GIT})
+    commands, git told never to run a command that a repository's own configuration names, and no class
+    board (a submission joined to one keeps its address: grading never posts there)."""
+    env = kit_env({"TMPDIR": str(folder / "tmp"), **SAFE_GIT, board_client.URL_VARIABLE: board_client.OFF})
     if sandbox:
         env[jail.VARIABLE] = sandbox.to_env()
     return env

@@ -29,7 +29,7 @@ import yaml
 from checks import pipeline
 from checks.messages import CheckFailed, phrase
 from checks.sandbox import make_sandbox, remove_sandbox
-from kit import KitError, course, lang
+from kit import KitError, course, dag, lang
 from kit.shell import git
 
 NONE = {"0", "-"}  # and the words for "none" of the kit's language ([quiz] none_words)
@@ -122,8 +122,6 @@ def reasons(stages, changed, pending=()):
 
 def expected_reruns(chapter, changed):
     """The scripts whose stages the chapter's expected pipeline re-runs after `changed` changes."""
-    from kit import dag
-
     stages = dag.expected_drawing(chapter).stages
     rerun = reasons(stages, changed)
     return {script for stage in stages if stage.name in rerun for script in stage.scripts}
