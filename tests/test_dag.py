@@ -122,3 +122,15 @@ def test_dependency_failures_point_to_the_drawing():
         for key in ("undeclared_dependency", "not_invalidated", "over_invalidated"):
             entry = text.split(f"[{key}]\n", 1)[1].split("\n", 1)[0]
             assert "make dag-chapter05" in entry, (catalogue, key)
+
+
+def test_the_untouched_exercise_lacks_three_stages(tiny, expected):
+    """Chapter 05's start: only the extraction stage is written; the drawing asks for the three others."""
+    (tiny.path / "dvc.yaml").write_text((CHAPTER.folder / "dvc.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    rows, said = dag.compare(dag.learner_drawing(tiny.path), expected)
+    assert said == [f"aucune étape ne lance {script} : ajoutez-en une (cmd: python {script})."
+                    for script in ("data_preprocessing.py", "train.py", "evaluate.py")]
+    assert [mine for mine, _, mark in rows if mark == "" and mine] == [
+        "data → data_extraction", "data_extraction.py → data_extraction",
+        "data_extraction → subset"]  # read by no stage yet, but the expected stage writes it too: not a mistake
+    assert sum(mark == "missing" for _, _, mark in rows) == len(expected.edges) - 2
