@@ -6,6 +6,7 @@ call the quiz in process with the learner's answers; one runs `python -m kit qui
 """
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -15,18 +16,33 @@ from kit import KIT_ROOT, KitError, chapters, quiz
 from kit.shell import kit_env
 
 from tests import variants
+from tests.conftest import TinyProject
 
 CHAPTER = chapters.get("05")
 RIGHT = ["0", "3 4", "2 3 4", "1 2 3 4"]  # the solution's answers, stages numbered in pipeline order
 
 
+def two_data_versions(project):
+    """The tiny project with two versions of its data: chapter02-v1 (the first), then one more image."""
+    project.sh("git tag chapter02-v1")
+    (project.path / "data" / "cat.9.jpg").write_bytes(b"one more cat")
+    project.sh("dvc add -q data && git add data.dvc && git commit -qm 'data v2'")
+    return project
+
+
 @pytest.fixture
 def project(tiny):
-    """The tiny project with two versions of its data: chapter02-v1 (the first), then one more image."""
-    tiny.sh("git tag chapter02-v1")
-    (tiny.path / "data" / "cat.9.jpg").write_bytes(b"one more cat")
-    tiny.sh("dvc add -q data && git add data.dvc && git commit -qm 'data v2'")
-    return tiny
+    return two_data_versions(tiny)
+
+
+@pytest.fixture(scope="module")
+def solved(tiny_template, tmp_path_factory):
+    """The solution, run: shared by the tests that only take the quiz (which changes nothing, as tested)."""
+    path = tmp_path_factory.mktemp("quiz") / "project"
+    shutil.copytree(tiny_template, path, symlinks=True)
+    project = two_data_versions(TinyProject(path))
+    project.become(variants.CORRECT["the solution"])
+    return project
 
 
 def feed(*lines):
@@ -49,8 +65,8 @@ def take(project, capsys, *lines):
     return capsys.readouterr().out
 
 
-def test_right_predictions_score_full_marks_and_nothing_changes(project, capsys):
-    project.become(variants.CORRECT["the solution"])
+def test_right_predictions_score_full_marks_and_nothing_changes(solved, capsys):
+    project = solved
     before = snapshot(project.path)
     said = take(project, capsys, *RIGHT)
     assert "Vos étapes : 1) data_extraction  2) data_preprocessing  3) train  4) evaluate" in said
@@ -62,8 +78,8 @@ def test_right_predictions_score_full_marks_and_nothing_changes(project, capsys)
     assert take(project, capsys, *RIGHT) == said  # the same project, the same quiz
 
 
-def test_a_wrong_prediction_is_explained_from_the_pipeline(project, capsys):
-    project.become(variants.CORRECT["the solution"])
+def test_a_wrong_prediction_is_explained_from_the_pipeline(solved, capsys):
+    project = solved
     said = take(project, capsys, "0", "3", "1 2 3 4", "1 2 3 4")
     assert "✘ DVC relance « train », « evaluate » ; vous aviez prédit « train »." in said
     assert "« evaluate » est relancée : elle lit model.h5, que « train » réécrit." in said
@@ -90,15 +106,15 @@ def test_answers_by_name_misspelt_or_not_understood(project, capsys):
     assert "4/4 prédictions justes." in said
 
 
-def test_the_end_of_input_stops_quietly(project, capsys):
-    project.become(variants.CORRECT["the solution"])
+def test_the_end_of_input_stops_quietly(solved, capsys):
+    project = solved
     said = take(project, capsys, "0")
     assert said.rstrip().endswith("Quiz interrompu : relancez-le quand vous voulez.")
     assert "Q2." in said and "Q3." not in said
 
 
-def test_a_pipeline_out_of_date_is_said_first(project, capsys):
-    project.become(variants.CORRECT["the solution"])
+def test_a_pipeline_out_of_date_is_said_first(solved, tmp_path, capsys):
+    project = TinyProject(shutil.copytree(solved.path, tmp_path / "project", symlinks=True))
     variants.append(project.path, "train.py", "\n# edited, not run again\n")
     said = take(project, capsys, "0")
     assert "Attention : votre pipeline n'est pas à jour ; sans rien changer, DVC relancerait déjà « train », " \
