@@ -347,3 +347,16 @@ def test_a_joined_check_posts_its_verdict_and_grading_does_not(live, tiny, learn
     left = kit_command("board-leave", "--workspace", tiny.path)
     assert left.returncode == 0 and "ne sont plus envoyés" in left.stdout
     assert board_client.destination(tiny.path) is None
+
+
+def test_the_readme_states_the_boards_real_numbers():
+    """The README's figures about the board (refresh, bounds) are the code's own, in both languages."""
+    french = (KIT_ROOT / "README.md").read_text(encoding="utf-8")
+    english = (KIT_ROOT / "README.en.md").read_text(encoding="utf-8")
+    seconds = board.POLL_MS / 1000
+    assert f"toutes les {seconds:g}".replace(".", ",") + " secondes" in french
+    assert f"every {seconds:g} seconds" in english
+    for text, words in ((french, ("{} caractères", "{} vérifications au plus", "{} Kio")),
+                        (english, ("{} characters", "at most {} checks", "{} KiB"))):
+        for word, number in zip(words, (board_client.MAX_NAME, board_client.MAX_CHECKS, board_client.MAX_BODY // 1024)):
+            assert word.format(number) in " ".join(text.split()), word.format(number)
