@@ -49,17 +49,30 @@ def untouched(start):
     return start
 
 
-def test_artifact_misnamed(variant):
+def test_artifact_misnamed_and_app_crashing_on_bad_input(variant):
+    """Two independent mistakes in one submission (one check run instead of two): each fails its own check."""
     pipeline = variant / "dvc.yaml"
     pipeline.write_text(pipeline.read_text().replace("\n  cats-vs-dogs:", "\n  cats-and-dogs:"))
+    source = (variant / "use_model" / "app.py").read_text()
+    source = source.replace("raise HTTPException(415, \"Ce fichier n'est pas une image lisible (JPEG, PNG...).\") from None",
+                            "raise")
+    (variant / "use_model" / "app.py").write_text(source)
     verdict = judge(variant, "07")
-    assert verdict.failed()["test_artifact_declared"] == "artifact_missing"
+    failed = verdict.failed()
+    assert failed["test_artifact_declared"] == "artifact_missing"
     assert "cats-and-dogs" in verdict.checks["test_artifact_declared"].message
+    assert failed["test_app_rejects_bad_input[case_not_an_image]"] == "app_bad_input"
+    assert not {"test_app_rejects_bad_input[case_empty_file]", "test_app_rejects_bad_input[case_no_file]"} & set(failed)
 
 
-def test_not_assigned_to_test(variant):
+def test_not_assigned_and_app_always_answering_cat(variant):
+    """Two independent mistakes in one submission: the gto assignment and the app's answers, nothing else."""
     sh(variant, "git tag -d 'cats-vs-dogs#test#1'")
-    assert judge(variant, "07").failed()["test_registered_and_assigned"] == "gto_missing"
+    source = (variant / "use_model" / "app.py").read_text()
+    (variant / "use_model" / "app.py").write_text(source.replace("return LABELS[int(probability > 0.5)]", 'return "cat"'))
+    verdict = judge(variant, "07")
+    assert verdict.failed() == {"test_registered_and_assigned": "gto_missing", "test_app_answers_correctly": "app_wrong"}
+    assert "sous le seuil de 70 %" in verdict.checks["test_app_answers_correctly"].message
 
 
 def test_tags_not_pushed(start, tmp_path):
@@ -86,23 +99,6 @@ def test_models_not_fetched(variant):
     assert command and "--force" in command.group(1)
     sh(variant / "use_model", command.group(1))
     assert judge(variant, "07").failed() == {}
-
-
-def test_app_always_answers_cat(variant):
-    source = (variant / "use_model" / "app.py").read_text()
-    (variant / "use_model" / "app.py").write_text(source.replace("return LABELS[int(probability > 0.5)]", 'return "cat"'))
-    verdict = judge(variant, "07")
-    assert verdict.failed() == {"test_app_answers_correctly": "app_wrong"}
-    assert "sous le seuil de 70 %" in verdict.checks["test_app_answers_correctly"].message
-
-
-def test_app_crashes_on_bad_input(variant):
-    source = (variant / "use_model" / "app.py").read_text()
-    source = source.replace("raise HTTPException(415, \"Ce fichier n'est pas une image lisible (JPEG, PNG...).\") from None",
-                            "raise")
-    (variant / "use_model" / "app.py").write_text(source)
-    failed = judge(variant, "07").failed()
-    assert failed == {"test_app_rejects_bad_input[case_not_an_image]": "app_bad_input"}
 
 
 def test_stage_not_run(start, tmp_path):

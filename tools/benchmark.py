@@ -8,7 +8,9 @@ Figures (all wall-clock, on the same machine and moment):
 - dvc:    DVC's own no-op `dvc exp run` on a trivial one-stage pipeline, and on
           the same stage depending on the workshop's 1000 images (DVC's cost
           of checking the data, which no pipeline of this project can avoid);
-- check:  `make check-chapter05` on the solved workspace.
+- check:  `make check-chapter05` on the solved workspace;
+- tools:  `make dag-chapter05`, `make quiz-chapter05` (its four questions answered), and the check joined
+          to a class board that is down (the verdict's sending must cost nothing).
 Targets: cold <= 25 s, no-op <= dvc, check <= 1.2 x cold.
 
 The check/cold ratio is measured in PAIRS alternating pairs (cold then check,
@@ -29,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kit import KIT_ROOT, chapters, workspace  # noqa: E402
-from kit.shell import kit_env, run  # noqa: E402
+from kit.shell import free_port, kit_env, run  # noqa: E402
 
 
 def timed(command, cwd, shell=False):
@@ -65,6 +67,26 @@ def check_seconds(ws):
     return time.perf_counter() - start
 
 
+def learner_tools(ws):
+    """Seconds of the learner's drawing and quiz on the solved workspace, and of a check joined to a board
+    that is down (a closed port: kit/board_client.py sends from a detached child)."""
+    def kit_command(*args, env=None, answers=None):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "kit", *args, "--workspace", str(ws)], cwd=KIT_ROOT,
+                              env=kit_env(env), capture_output=True, text=True, input=answers)
+        if done.returncode not in (0, 1) or "Traceback" in done.stderr:
+            sys.exit(f"benchmark: `{' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
+        return time.perf_counter() - start
+
+    return {
+        "make dag-chapter05": kit_command("dag", "05"),
+        "make quiz-chapter05 (4 answers)": kit_command("quiz", "05", answers="0\n3 4\n2 3 4\n1 2 3 4\n"),
+        "check, no board": kit_command("check", "05"),
+        "check, board down": kit_command("check", "05", env={"KIT_BOARD": f"http://127.0.0.1:{free_port()}",
+                                                              "KIT_BOARD_TOKEN": "t", "KIT_LEARNER": "bench"}),
+    }
+
+
 def paired_ratios(ws, pairs):
     """check / cold-run ratios, in `pairs` pairs measured back to back, alternating which goes first."""
     ratios = []
@@ -94,6 +116,7 @@ def main():
                 workspace.apply_step(ws, step)
         figures["cold"] = timed(["dvc", "exp", "run", "-q"], ws)
         figures["no-op"] = timed(["dvc", "exp", "run", "-q"], ws)
+        figures.update(learner_tools(ws))
         ratios = paired_ratios(ws, int(os.environ.get("PAIRS", "4")))
         figures["dvc"] = trivial_noop(tmp, "trivial")
         figures["dvc, with the 1000 images"] = trivial_noop(tmp, "trivial-data", ws / "data")
