@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from dvc.exceptions import DvcException
 
 from checks import pipeline
 from checks.messages import CheckFailed, phrase
@@ -202,14 +203,19 @@ def run(chapter, workspace, read=sys.stdin.readline):
             print(lang.say("quiz", "stale", stages=listed(pending, names)) + "\n")
         print(lang.say("quiz", "stages", stages="  ".join(f"{n}) {name}" for n, name in enumerate(names, 1))) + "\n")
         entries = [entry for entry in chapter.quiz if applies(copy, entry)]
-        right = 0
+        right = asked = 0
         for number, entry in enumerate(entries, 1):
             print(wording(entry, number))
             predicted = ask(names, read)
             if predicted is None:
                 print("\n" + lang.say("quiz", "interrupted"))
                 return 0
-            changed, rerun = after(copy, entry)
+            try:
+                changed, rerun = after(copy, entry)
+            except (DvcException, RuntimeError) as error:  # the tag's data gone from the cache (dvc gc)...
+                print(lang.say("quiz", "cannot_answer", problem=str(error).strip().splitlines()[0][:300]) + "\n")
+                continue
+            asked += 1
             rerun &= set(names)
             outcome = lang.say("quiz", "reruns", stages=listed(rerun, names)) if rerun else lang.say("quiz", "reruns_none")
             if predicted == rerun:
@@ -222,7 +228,7 @@ def run(chapter, workspace, read=sys.stdin.readline):
             if not rerun:
                 print("  " + lang.say("quiz", "skipping"))
             print()
-        print(lang.say("quiz", "score", score=right, total=len(entries)))
+        print(lang.say("quiz", "score", score=right, total=asked))
         print(lang.say("quiz", "exp_run_vs_repro"))
         return 0
     finally:

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kit import KIT_ROOT, chapters, dag
+from kit import KIT_ROOT, KitError, chapters, dag
 from kit.shell import kit_env
 
 from tests import variants
@@ -96,22 +96,22 @@ def test_make_dag_draws_both_pipelines_and_writes_nothing(tiny):
     assert snapshot(tiny.path) == before
 
 
-def test_the_drawing_speaks_english(tiny):
+def test_the_drawing_speaks_english(tiny, monkeypatch, capsys):
     variants.apply(tiny.path, variants.Variant(variants.drop_dep("train.py", "train.py"), runs=False))
-    shown = dag_command("05", "--workspace", str(tiny.path), env={"KIT_LANG": "en"})
-    assert "Expected pipeline" in shown.stdout
-    assert 'the stage "train" does not declare train.py in its deps' in shown.stdout
+    monkeypatch.setenv("KIT_LANG", "en")
+    assert dag.show(CHAPTER, tiny.path) == 0
+    shown = capsys.readouterr().out
+    assert "Expected pipeline" in shown and 'the stage "train" does not declare train.py in its deps' in shown
 
 
 def test_bad_input_gets_one_clear_sentence(tiny, tmp_path):
-    missing = dag_command("05", "--workspace", str(tmp_path / "nowhere"))
-    no_pipeline = dag_command("01", "--workspace", str(tiny.path))
+    with pytest.raises(KitError, match="nowhere"):
+        dag.show(CHAPTER, tmp_path / "nowhere")
+    with pytest.raises(KitError, match="Le chapitre 01 n'a pas de pipeline à dessiner"):
+        dag.show(chapters.get("01"), tiny.path)
     variants.apply(tiny.path, variants.BROKEN["dvc.yaml badly indented"])
-    unreadable = dag_command("05", "--workspace", str(tiny.path))
-    for shown in (missing, no_pipeline, unreadable):
-        assert shown.returncode == 1 and "Traceback" not in shown.stderr and shown.stdout == ""
-    assert "nowhere" in missing.stderr
-    assert "Le chapitre 01 n'a pas de pipeline à dessiner" in no_pipeline.stderr
+    unreadable = dag_command("05", "--workspace", str(tiny.path))  # as make dag-chapter05 says it
+    assert unreadable.returncode == 1 and "Traceback" not in unreadable.stderr and unreadable.stdout == ""
     assert "DVC ne peut pas lire votre pipeline : dvc.yaml n'est pas du YAML valide (ligne 4" in unreadable.stderr
 
 

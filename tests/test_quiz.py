@@ -123,16 +123,14 @@ def test_a_pipeline_out_of_date_is_said_first(solved, tmp_path, capsys):
 
 
 def test_bad_input_gets_one_clear_sentence(tiny, tmp_path):
-    def quiz_command(chapter, workspace):
-        return subprocess.run([sys.executable, "-m", "kit", "quiz", chapter, "--workspace", str(workspace)],
-                              cwd=KIT_ROOT, env=kit_env(), capture_output=True, text=True, timeout=120, input="")
-    never_run = quiz_command("05", tiny.path)
-    missing = quiz_command("05", tmp_path / "nowhere")
-    no_quiz = quiz_command("01", tiny.path)
-    for shown in (never_run, missing, no_quiz):
-        assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    never_run = subprocess.run([sys.executable, "-m", "kit", "quiz", "05", "--workspace", str(tiny.path)],
+                               cwd=KIT_ROOT, env=kit_env(), capture_output=True, text=True, timeout=120, input="")
+    assert never_run.returncode == 1 and "Traceback" not in never_run.stderr
     assert "n'a encore jamais tourné (pas de dvc.lock) : lancez d'abord `dvc exp run`" in never_run.stderr
-    assert "nowhere" in missing.stderr and "Le chapitre 01 n'a pas de quiz" in no_quiz.stderr
+    with pytest.raises(KitError, match="nowhere"):
+        quiz.run(CHAPTER, tmp_path / "nowhere", read=feed())
+    with pytest.raises(KitError, match="Le chapitre 01 n'a pas de quiz"):
+        quiz.run(chapters.get("01"), tiny.path, read=feed())
     tiny.become(variants.CORRECT["the solution"])
     variants.write(tiny.path, "dvc.yaml", "stages:\n  a:\n    cmd: python train.py\n     deps: [x]\n")
     with pytest.raises(KitError, match="DVC ne peut pas lire votre pipeline"):
@@ -144,3 +142,12 @@ def test_the_chapter_text_counts_the_questions():
     words = {4: ("quatre questions", "four questions")}[len(CHAPTER.quiz)]
     assert words[0] in (CHAPTER.folder / "README.md").read_text(encoding="utf-8")
     assert words[1] in (CHAPTER.folder / "README.en.md").read_text(encoding="utf-8")
+
+
+def test_data_gone_from_the_cache_skips_that_question(solved, tmp_path, capsys):
+    """After `dvc gc`, the tag's data cannot come back: the question says why and does not count."""
+    project = TinyProject(shutil.copytree(solved.path, tmp_path / "project", symlinks=True))
+    project.sh("dvc gc -q -w -f")
+    said = take(project, capsys, *RIGHT)
+    assert "DVC ne peut pas faire ce changement sur la copie (" in said and "question passée" in said
+    assert "3/3 prédictions justes." in said

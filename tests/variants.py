@@ -153,17 +153,21 @@ def badly_indented(project, spec):
     return "stages:\n  extract:\n    cmd: python data_extraction.py\n     deps: [data]\n"
 
 
+# One mistake can fail two checks: the same change (one object), so a test may judge it once (same_submission).
+no_model_for_evaluation = drop_dep("evaluate.py", "model.h5")
+no_base_for_preprocessing = drop_dep("data_preprocessing.py", "base.h5")
+
 BROKEN = {
     "original bug: evaluation without model.h5": Variant(
-        drop_dep("evaluate.py", "model.h5"), "test_stages_declare_what_they_read", "undeclared_dependency"),
+        no_model_for_evaluation, "test_stages_declare_what_they_read", "undeclared_dependency"),
     "evaluation not re-run after retraining": Variant(
-        drop_dep("evaluate.py", "model.h5"), "test_change_reruns_downstream[train.py]", "not_invalidated"),
+        no_model_for_evaluation, "test_change_reruns_downstream[train.py]", "not_invalidated"),
     "training does not depend on its script": Variant(
         drop_dep("train.py", "train.py"), "test_change_reruns_downstream[train.py]", "not_invalidated"),
     "preprocessing without base.h5": Variant(
-        drop_dep("data_preprocessing.py", "base.h5"), "test_change_reruns_downstream[base.h5]", "not_invalidated"),
+        no_base_for_preprocessing, "test_change_reruns_downstream[base.h5]", "not_invalidated"),
     "preprocessing reads base.h5 undeclared": Variant(
-        drop_dep("data_preprocessing.py", "base.h5"), "test_stages_declare_what_they_read", "undeclared_dependency"),
+        no_base_for_preprocessing, "test_stages_declare_what_they_read", "undeclared_dependency"),
     "training depends on evaluate.py": Variant(
         add_dep("train.py", "evaluate.py"), "test_change_reruns_downstream[evaluate.py]", "over_invalidated"),
     "stages merged": Variant(merge_train_and_evaluate, "test_one_stage_per_script", "stage_runs_several"),
@@ -230,3 +234,12 @@ stages:
           cache: false
 """),
 }
+
+
+def same_submissions(registry):
+    """{name: [the names of the registry's variants that are the same submission]}: one judgement serves them all
+    (the same change, run or not, for the same checker)."""
+    groups = {}
+    for name, variant in registry.items():
+        groups.setdefault((id(variant.change), variant.runs, tuple(sorted(variant.env.items()))), []).append(name)
+    return {names[0]: names for names in groups.values()}
