@@ -206,6 +206,14 @@ def recorded_outputs(project, rev="workspace"):
             for out in stage.get("outs", []) if isinstance(out, dict)}
 
 
+def changed_stages(project):
+    """Names of the stages `dvc status` lists: one of their own dependencies (or command, outputs) changed."""
+    with opened_repo(project) as repo:
+        changed = set(repo.status())
+        return {getattr(stage, "name", None) or stage.addressing for stage in repo.index.graph.nodes
+                if stage.addressing in changed}
+
+
 def stale_stages(project):
     """Names of the stages `dvc exp run` would run now: changed ones and all downstream."""
     with opened_repo(project) as repo:

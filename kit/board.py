@@ -197,6 +197,8 @@ def lan_address():
 def listening_socket(host, port):
     """A TCP socket bound to (host, port), or KitError saying why not (a port taken, an unknown host)."""
     try:
+        if not 0 <= int(port) <= 65535:  # getaddrinfo would wrap 99999 round to another port
+            raise OverflowError(f"port {port}")
         family, kind, proto, _, where = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
                                                            flags=socket.AI_PASSIVE)[0]
         sock = socket.socket(family, kind, proto)

@@ -139,7 +139,9 @@ def compare(mine, expected):
     for edge in expected.edges:
         found = next((index for index, other in enumerate(mine.edges) if index not in matched and edge.matches(other)),
                      None)
-        if found is None:
+        if found is None and writes(mine, edge):  # a result the learner's stage writes, and another stage reads
+            rows.append((mine.label(edge), expected.label(edge, names), ""))
+        elif found is None:
             rows.append(("", expected.label(edge, names), "missing"))
         else:
             matched.add(found)
@@ -152,6 +154,13 @@ def compare(mine, expected):
         if index not in matched:
             rows.append((mine.label(edge), "", "" if allowed(edge, expected) else "extra"))
     return rows, differences(mine, expected, names)
+
+
+def writes(mine, edge):
+    """Whether an expected final output (`evaluate → metrics.json`) is written by the learner's same stage,
+    read by another stage of theirs or not."""
+    stage = mine.stage(edge.source) if edge.target.startswith("file:") else None
+    return bool(stage) and any(pipeline.overlaps(out, edge.target[5:]) for out in stage.outs)
 
 
 def allowed(edge, expected):
@@ -167,10 +176,16 @@ def allowed(edge, expected):
 def differences(mine, expected, names):
     """What differs, said in sentences: missing and extra stages, then missing and extra links."""
     said = []
+    for stage in mine.stages:  # one stage running several scripts: the scripts' own stages are missing
+        if len(stage.scripts) > 1:
+            said.append(lang.say("dag", "runs_several", stage=stage.name, scripts=", ".join(sorted(stage.scripts))))
+    several = {script for stage in mine.stages if len(stage.scripts) > 1 for script in stage.scripts}
     for key in expected.names:
         if key not in mine.names:
             stage = expected.stage(key)
             script = next(iter(stage.scripts), None)
+            if script in several:
+                continue
             said.append(lang.say("dag", "missing_stage", script=script) if script
                         else lang.say("dag", "missing_other_stage", stage=stage.name, out=key[6:]))
     for stage in mine.stages:
@@ -181,7 +196,7 @@ def differences(mine, expected, names):
         if key not in expected.names:
             said.append(lang.say("dag", "extra_stage", stage=mine.names[key]))
     for edge in expected.edges:
-        if any(edge.matches(other) for other in mine.edges):
+        if any(edge.matches(other) for other in mine.edges) or writes(mine, edge):
             continue
         if edge.target not in mine.names and edge.target.startswith("stage:"):
             continue  # the stage itself is missing: said above

@@ -148,37 +148,52 @@ def parse(answer, names):
 
 
 def listed(names, order):
-    return ", ".join(phrase("quoted", name=name) for name in order if name in names) or lang.say("quiz", "none")
+    """Stage names, in pipeline order, as a sentence says them: « a », « b » et « c » (or "aucune étape")."""
+    quoted = [phrase("quoted", name=name) for name in order if name in names]
+    if len(quoted) > 1:
+        return lang.say("quiz", "and", first=", ".join(quoted[:-1]), last=quoted[-1])
+    return quoted[0] if quoted else lang.say("quiz", "none")
+
+
+SKIPPED = "skipped"  # ask's answer when none could be read: the question is passed, not counted
 
 
 def ask(names, read=sys.stdin.readline):
-    """The learner's prediction (a set of stage names), or None at the end of input."""
+    """The learner's prediction (a set of stage names), SKIPPED after TRIES answers not understood (an empty
+    one among them), or None at the end of input."""
     for _ in range(TRIES):
         print(lang.say("quiz", "prompt"), end=" ", flush=True)
         line = read()
         if not line:
             return None
-        answer = parse(line, names)
+        answer = parse(line, names) if line.strip() else ""
         if isinstance(answer, set):
             return answer
-        print(lang.say("quiz", "not_understood", token=answer, count=len(names)))
-    return set()
+        print(lang.say("quiz", "not_understood", token=answer, count=len(names)) if answer
+              else lang.say("quiz", "empty_answer"))
+    print(lang.say("quiz", "skipped") + "\n")
+    return SKIPPED
 
 
-def explain(chapter, stages, changed, predicted, rerun, pending):
-    """The learner's wrong guesses, each explained from their pipeline (and the expected one if theirs differs)."""
+def explain(stages, changed, predicted, rerun, pending):
+    """The learner's wrong guesses, each explained from their pipeline."""
     order = [stage.name for stage in stages]
     why = reasons(stages, changed, pending)
-    lines = []
-    for name in [name for name in order if name in rerun - predicted]:
-        lines.append(why.get(name) or lang.say("quiz", "because_dvc", stage=name))
-    expected = expected_reruns(chapter, changed) if changed and chapter.pipeline else set()
+    lines = [why.get(name) or lang.say("quiz", "because_dvc", stage=name)
+             for name in order if name in rerun - predicted]
     for name in [name for name in order if name in predicted - rerun]:
-        lines.append(lang.say("quiz", "not_rerun", stage=name, changed=changed or lang.say("quiz", "nothing_changed")))
-        stage = next(stage for stage in stages if stage.name == name)
-        if stage.scripts & expected:
-            lines.append(lang.say("quiz", "expected_differs", stage=name, chapter=chapter.number))
+        lines.append(lang.say("quiz", "not_rerun", stage=name, changed=changed) if changed
+                     else lang.say("quiz", "not_rerun_nothing", stage=name))
     return lines
+
+
+def unlike_expected(chapter, stages, changed, rerun):
+    """The learner's stages that DVC leaves alone but the expected pipeline would re-run: a missing link."""
+    if not changed or not chapter.pipeline:
+        return []
+    expected = expected_reruns(chapter, changed)
+    return [lang.say("quiz", "expected_differs", stage=stage.name, chapter=chapter.number)
+            for stage in stages if stage.name not in rerun and stage.scripts & expected]
 
 
 def run(chapter, workspace, read=sys.stdin.readline):
@@ -198,9 +213,10 @@ def run(chapter, workspace, read=sys.stdin.readline):
         except CheckFailed as failure:
             raise KitError(lang.say("dag", "unreadable", problem=failure.text)) from None
         names = [stage.name for stage in stages]
-        pending = pipeline.stale_stages(copy) & set(names)
-        if pending:
-            print(lang.say("quiz", "stale", stages=listed(pending, names)) + "\n")
+        stale = pipeline.stale_stages(copy) & set(names)
+        pending = pipeline.changed_stages(copy) & set(names)  # what dvc status lists; the others follow them
+        if stale:
+            print(lang.say("quiz", "stale", stages=listed(stale, names)) + "\n")
         print(lang.say("quiz", "stages", stages="  ".join(f"{n}) {name}" for n, name in enumerate(names, 1))) + "\n")
         entries = [entry for entry in chapter.quiz if applies(copy, entry)]
         right = asked = 0
@@ -210,6 +226,8 @@ def run(chapter, workspace, read=sys.stdin.readline):
             if predicted is None:
                 print("\n" + lang.say("quiz", "interrupted"))
                 return 0
+            if predicted == SKIPPED:
+                continue
             try:
                 changed, rerun = after(copy, entry)
             except (DvcException, RuntimeError) as error:  # the tag's data gone from the cache (dvc gc)...
@@ -223,8 +241,9 @@ def run(chapter, workspace, read=sys.stdin.readline):
                 print(lang.say("quiz", "right", outcome=outcome))
             else:
                 print(lang.say("quiz", "wrong", outcome=outcome, predicted=listed(predicted, names)))
-                for line in explain(chapter, stages, changed, predicted, rerun, pending):
-                    print(f"  - {line}")
+            for line in explain(stages, changed, predicted, rerun, pending) + unlike_expected(chapter, stages,
+                                                                                              changed, rerun):
+                print(f"  - {line}")
             if not rerun:
                 print("  " + lang.say("quiz", "skipping"))
             print()

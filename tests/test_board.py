@@ -230,6 +230,8 @@ def test_a_restarted_board_keeps_its_token_and_its_verdicts(tmp_path):
 def test_a_port_in_use_is_refused_in_a_sentence(live):
     with pytest.raises(KitError, match="Impossible d'écouter sur 127.0.0.1"):
         board.listening_socket("127.0.0.1", int(live.url.rsplit(":", 1)[1]))
+    with pytest.raises(KitError, match="port 99999.*de 1 à 65535"):  # not port 34463, its remainder
+        board.listening_socket("127.0.0.1", 99999)
     ipaddress.ip_address(board.lan_address())  # an address learners can be given, found without a network
 
 
@@ -248,9 +250,9 @@ def learner_env(monkeypatch):
 
 
 REFUSALS = {  # board-join's arguments (the board and the token: None for the live one's) -> what it says
-    "missing workspace": ("missing", None, None, "n'existe pas : créez-le d'abord"),
-    "not an http address": ("workspace", "ftp://192.168.1.20:8765", None, "commence par http:// ou https://"),
-    "no address": ("workspace", "", None, "commence par http:// ou https://"),
+    "missing workspace": ("missing", None, None, "Pas d'espace de travail dans"),
+    "not an http address": ("workspace", "ftp://192.168.1.20:8765", None, "doit commencer par http:// ou https://"),
+    "no address": ("workspace", "", None, "doit commencer par http:// ou https://"),
     "an empty token": ("workspace", None, " ", "TOKEN est vide"),
     "a wrong token": ("workspace", None, "wrong", "refuse ce jeton"),
 }
@@ -326,7 +328,7 @@ def test_a_joined_check_posts_its_verdict_and_grading_does_not(live, tiny, learn
                            f"TOKEN={live.token}"], cwd=KIT_ROOT, env=kit_env({"NAME": "the-machine"}),
                           capture_output=True, text=True, timeout=120)
     name = board_client.default_name(tiny.path)  # NAME from the environment (WSL sets it) is not the learner's
-    assert proc.returncode == 0 and f"{live.url}, au nom de {name}" in proc.stdout and name != "the-machine"
+    assert proc.returncode == 0 and f"{live.url}, sous le nom « {name} »" in proc.stdout and name != "the-machine"
     assert state.load(tiny.path, board_client.STATE) == {"url": live.url, "token": live.token, "learner": name}
     verdict = tiny.check()
     kept = live.wait_for(lambda learners: name in learners)[name]["05"]

@@ -24,7 +24,8 @@ MARKED = {
     "training does not depend on its script": ("train.py → train", "missing", "« train » ne déclare pas train.py"),
     "preprocessing without base.h5": ("base.h5 → data_preprocessing", "missing", "pas base.h5 dans ses deps"),
     "training depends on evaluate.py": ("evaluate.py → train", "extra", "« train » dépend aussi de evaluate.py"),
-    "stages merged": ("train.py → train_and_evaluate", "extra", "« train_and_evaluate » n'est pas dans la pipeline"),
+    "stages merged": ("train.py → train_and_evaluate", "extra",
+                      "« train_and_evaluate » lance plusieurs scripts (evaluate.py, train.py) : faites une étape"),
     "declared output never written": ("train ─ model.h5 → evaluate", "missing",
                                       "« train » ne déclare pas model.h5 dans ses outs"),
     "dependency misspelt": ("preprocesed → train", "extra", "vouliez-vous dire preprocessed ?"),
@@ -134,3 +135,16 @@ def test_the_untouched_exercise_lacks_three_stages(tiny, expected):
         "data → data_extraction", "data_extraction.py → data_extraction",
         "data_extraction → subset"]  # read by no stage yet, but the expected stage writes it too: not a mistake
     assert sum(mark == "missing" for _, _, mark in rows) == len(expected.edges) - 2
+
+
+def test_an_extra_stage_reading_the_metrics_is_no_missing_link(tiny, expected):
+    """A report stage of the learner's own reads metrics.json: evaluate still writes it (no ✘), and the extra
+    stage is said, as allowed. (The checks pass such a pipeline.)"""
+    def add_report(project, spec):
+        spec["stages"]["report"] = {"cmd": "cat metrics.json > report.txt", "deps": ["metrics.json", "model.h5"],
+                                    "outs": ["report.txt"]}
+    rows, said = drawn(tiny.path, variants.Variant(add_report), expected)
+    assert not [row for row in rows if row[2] == "missing"], rows
+    assert ("evaluate ─ metrics.json → report", "", "extra") in rows
+    assert said == ["l'étape « report » ne lance aucun des quatre scripts : la pipeline attendue n'en a pas de "
+                    "telle (rien à corriger si vous l'avez voulue)."]

@@ -72,7 +72,7 @@ def test_right_predictions_score_full_marks_and_nothing_changes(solved, capsys):
     assert "Vos étapes : 1) data_extraction  2) data_preprocessing  3) train  4) evaluate" in said
     assert said.count("✔ Juste") == 4 and "4/4 prédictions justes." in said
     assert "Q4. Vous revenez aux données du tag chapter02-v1" in said
-    assert "✔ Juste : DVC relance « data_extraction », « data_preprocessing », « train », « evaluate »." in said
+    assert "✔ Juste : DVC relance « data_extraction », « data_preprocessing », « train » et « evaluate »." in said
     assert "✔ Juste : DVC ne relance aucune étape." in said
     assert snapshot(project.path) == before  # the learner's files, cache and git untouched
     assert take(project, capsys, *RIGHT) == said  # the same project, the same quiz
@@ -81,9 +81,9 @@ def test_right_predictions_score_full_marks_and_nothing_changes(solved, capsys):
 def test_a_wrong_prediction_is_explained_from_the_pipeline(solved, capsys):
     project = solved
     said = take(project, capsys, "0", "3", "1 2 3 4", "1 2 3 4")
-    assert "✘ DVC relance « train », « evaluate » ; vous aviez prédit « train »." in said
+    assert "✘ DVC relance « train » et « evaluate » ; vous aviez prédit : « train »." in said
     assert "« evaluate » est relancée : elle lit model.h5, que « train » réécrit." in said
-    assert "« data_extraction » n'est pas relancée : ni data_preprocessing.py, ni un fichier" in said
+    assert "« data_extraction » n'est pas relancée : ni data_preprocessing.py ni aucun fichier réécrit" in said
     assert "make dag-chapter05" not in said  # the learner's pipeline is right: only their guess was wrong
     assert "2/4 prédictions justes." in said
 
@@ -92,18 +92,23 @@ def test_the_original_bug_shows_in_what_dvc_does(project, capsys):
     """Evaluation without model.h5: DVC does not re-run it after retraining, and the expected pipeline would."""
     project.become(variants.BROKEN["original bug: evaluation without model.h5"])
     said = take(project, capsys, "0", "3 4", "2 3 4", "1 2 3 4")
-    assert "✘ DVC relance « train » ; vous aviez prédit « train », « evaluate »." in said
-    assert "« evaluate » n'est pas relancée : ni train.py, ni un fichier qu'une étape relancée réécrit" in said
-    assert "Dans la pipeline attendue, elle serait relancée : il manque une dépendance à la vôtre " \
-           "(make dag-chapter05)." in said
+    assert "✘ DVC relance « train » ; vous aviez prédit : « train » et « evaluate »." in said
+    assert "« evaluate » n'est pas relancée : ni train.py ni aucun fichier réécrit par une étape relancée" in said
+    assert "Dans la pipeline attendue, « evaluate » serait relancée aussi : il manque une dépendance à la " \
+           "vôtre (make dag-chapter05)." in said
+    right = take(project, capsys, "0", "3", "2 3 4", "1 2 3 4")  # right for their pipeline: still told
+    assert "4/4 prédictions justes." in right
+    assert right.count("« evaluate » serait relancée aussi") == 1  # after train.py (it reads preprocessed too)
 
 
 def test_answers_by_name_misspelt_or_not_understood(project, capsys):
     project.become(variants.CORRECT["other stage names, flow style, ./ paths, python3"])
-    said = take(project, capsys, "aucune", "fitt, EVAL", "what?", "features fit eval", "extract features fit eval")
+    said = take(project, capsys, "aucune", "fitt, EVAL", "what?", "", "features fit eval", "x", "y", "z")
     assert "Vos étapes : 1) extract  2) features  3) fit  4) eval" in said
     assert "Je n'ai pas compris « what? » : tapez des numéros de 1 à 4, des noms d'étapes, ou 0." in said
-    assert "4/4 prédictions justes." in said
+    assert "Tapez votre prédiction : des numéros ou des noms d'étapes, ou 0 pour aucune." in said
+    assert "Question passée : elle ne compte pas." in said  # Q4: three answers not understood, not scored
+    assert "3/3 prédictions justes." in said
 
 
 def test_the_end_of_input_stops_quietly(solved, capsys):
@@ -117,9 +122,10 @@ def test_a_pipeline_out_of_date_is_said_first(solved, tmp_path, capsys):
     project = TinyProject(shutil.copytree(solved.path, tmp_path / "project", symlinks=True))
     variants.append(project.path, "train.py", "\n# edited, not run again\n")
     said = take(project, capsys, "0")
-    assert "Attention : votre pipeline n'est pas à jour ; sans rien changer, DVC relancerait déjà « train », " \
-           "« evaluate »." in said
+    assert "Attention : votre pipeline n'est pas à jour ; sans rien changer, DVC relancerait déjà « train » " \
+           "et « evaluate »." in said
     assert "« train » est relancée : elle n'était déjà plus à jour (dvc status)." in said
+    assert "« evaluate » est relancée : elle lit model.h5, que « train » réécrit." in said  # as dvc status says
 
 
 def test_bad_input_gets_one_clear_sentence(tiny, tmp_path):
