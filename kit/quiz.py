@@ -12,6 +12,9 @@ The learner answers first; then the change is made on a throwaway copy of the
 project (checks/sandbox.py: the learner's files are never touched) and DVC
 itself says which stages it would run (its status and graph: a changed stage
 and everything downstream of it, as `dvc exp run` and `dvc repro` alike decide).
+A re-run stage is taken to rewrite its outputs (the question says the edit changes
+what the script produces): were they byte for byte the same, DVC would skip the
+stages that read them, which only running the scripts could tell.
 Every stage the learner got wrong is explained from their pipeline (which dep,
 which output of which stage), and compared with the expected pipeline when
 theirs lacks a link. Nothing runs the learner's code; the answers are the same
