@@ -69,7 +69,9 @@ def clean(data, published):
     for check in checks:
         if not isinstance(check, dict) or not isinstance(check.get("title"), str) or check.get("status") not in STATUSES:
             raise ValueError(f"checks: each a title and a status among {', '.join(STATUSES)}")
-        kept.append({"title": clean_name(check["title"], MAX_TITLE), "status": check["status"]})
+        # The check's id (its test name, the same in every language) groups the class's failures; the title shows.
+        kept.append({"id": clean_name(check.get("id") if isinstance(check.get("id"), str) else "", MAX_TITLE),
+                     "title": clean_name(check["title"], MAX_TITLE), "status": check["status"]})
     moment, now = data.get("time"), time.time()
     if not isinstance(moment, (int, float)) or isinstance(moment, bool) or not math.isfinite(moment):
         moment = now

@@ -143,7 +143,7 @@ def payload(chapter, result, learner):
     """The verdict as the board receives it: nothing but the learner's name, the checks' titles and statuses."""
     checks = result.checks[:MAX_CHECKS]
     return {"learner": learner, "chapter": chapter.number, "passed": result.passed, "score": result.score,
-            "total": len(checks), "checks": [{"title": check.title[:MAX_TITLE], "status": check.status}
+            "total": len(checks), "checks": [{"id": check.id[:MAX_TITLE], "title": check.title[:MAX_TITLE], "status": check.status}
                                              for check in checks], "time": time.time()}
 
 
