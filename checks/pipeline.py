@@ -206,21 +206,23 @@ def recorded_outputs(project, rev="workspace"):
             for out in stage.get("outs", []) if isinstance(out, dict)}
 
 
-def changed_stages(project):
-    """Names of the stages `dvc status` lists: one of their own dependencies (or command, outputs) changed."""
+def changed_and_stale(project):
+    """(the stages `dvc status` lists, the stages `dvc exp run` would run now: those and all downstream), by name."""
     with opened_repo(project) as repo:
         changed = set(repo.status())
-        return {getattr(stage, "name", None) or stage.addressing for stage in repo.index.graph.nodes
-                if stage.addressing in changed}
+        graph = repo.index.graph
+        own, stale = set(), set()
+        for stage in graph.nodes:
+            if stage.addressing in changed:
+                own.add(stage)
+                stale |= {stage} | nx.ancestors(graph, stage)
+        return _names(own), _names(stale)
+
+
+def _names(stages):
+    return {getattr(stage, "name", None) or stage.addressing for stage in stages}
 
 
 def stale_stages(project):
     """Names of the stages `dvc exp run` would run now: changed ones and all downstream."""
-    with opened_repo(project) as repo:
-        changed = set(repo.status())
-        graph = repo.index.graph
-        stale = set()
-        for stage in graph.nodes:
-            if stage.addressing in changed:
-                stale |= {stage} | nx.ancestors(graph, stage)
-        return {getattr(stage, "name", None) or stage.addressing for stage in stale}
+    return changed_and_stale(project)[1]

@@ -216,8 +216,7 @@ def run(chapter, workspace, read=sys.stdin.readline):
         except CheckFailed as failure:
             raise KitError(lang.say("dag", "unreadable", problem=failure.text)) from None
         names = [stage.name for stage in stages]
-        stale = pipeline.stale_stages(copy) & set(names)
-        pending = pipeline.changed_stages(copy) & set(names)  # what dvc status lists; the others follow them
+        pending, stale = (found & set(names) for found in pipeline.changed_and_stale(copy))  # dvc status's own
         if stale:
             print(lang.say("quiz", "stale", stages=listed(stale, names)) + "\n")
         print(lang.say("quiz", "stages", stages="  ".join(f"{n}) {name}" for n, name in enumerate(names, 1))) + "\n")
