@@ -163,8 +163,10 @@ def app(sandbox):
             lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
             problem = lines[-1] if lines else phrase("no_answer", seconds=APP_START_TIMEOUT)
             raise CheckFailed("app_not_started", problem=problem.replace(f"{sandbox}/", "")[:250])
-        with httpx.Client(transport=httpx.HTTPTransport(uds=str(address)), base_url="http://app", timeout=30,
-                          trust_env=False) as client:
+        # A new connection for each request: a learner's app that crashed on one request (an unhandled error
+        # may close its connection) must not fail the next check with it.
+        transport = httpx.HTTPTransport(uds=str(address), limits=httpx.Limits(max_keepalive_connections=0))
+        with httpx.Client(transport=transport, base_url="http://app", timeout=30, trust_env=False) as client:
             yield client
     finally:
         stop_group(server)
