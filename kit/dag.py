@@ -36,7 +36,7 @@ class Edge:
 
     def matches(self, other):
         """The same link; files match when one holds the other (`data` and `data/train`)."""
-        return (_same(self.source, other.source) and _same(self.target, other.target))
+        return _same(self.source, other.source) and _same(self.target, other.target)
 
 
 def _same(key, other):
@@ -134,7 +134,7 @@ def expected_drawing(chapter):
 def compare(mine, expected):
     """Rows (mine, expected, mark) in the expected pipeline's order, mark "" (same), "missing" or "extra";
     then the differences in sentences."""
-    names = {key: name for key, name in mine.names.items()}  # the expected side, with the learner's names
+    names = mine.names  # the expected side is drawn with the learner's stage names
     rows, matched = [], set()
     for edge in expected.edges:
         found = next((index for index, other in enumerate(mine.edges) if index not in matched and edge.matches(other)),
