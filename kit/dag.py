@@ -190,8 +190,8 @@ def differences(mine, expected, names):
                         else lang.say("dag", "missing_other_stage", stage=stage.name, out=key[6:]))
     for stage in mine.stages:
         for name in stage.missing:
-            if misspelt(name):
-                said.append(lang.say("dag", "misspelt_script", stage=stage.name, file=name, script=misspelt(name)))
+            if meant := misspelt(name):
+                said.append(lang.say("dag", "misspelt_script", stage=stage.name, file=name, script=meant))
     for key in mine.names:
         if key not in expected.names:
             said.append(lang.say("dag", "extra_stage", stage=mine.names[key]))

@@ -124,11 +124,10 @@ def reasons(stages, changed, pending=()):
     return why
 
 
-def expected_reruns(chapter, changed):
-    """The scripts whose stages the chapter's expected pipeline re-runs after `changed` changes."""
-    stages = dag.expected_drawing(chapter).stages
-    rerun = reasons(stages, changed)
-    return {script for stage in stages if stage.name in rerun for script in stage.scripts}
+def expected_reruns(expected, changed):
+    """The scripts whose stages the expected pipeline (its stages) re-runs after `changed` changes."""
+    rerun = reasons(expected, changed)
+    return {script for stage in expected if stage.name in rerun for script in stage.scripts}
 
 
 # --- Asking ---------------------------------------------------------------------------
@@ -190,13 +189,14 @@ def explain(stages, changed, predicted, rerun, pending):
     return lines
 
 
-def unlike_expected(chapter, stages, changed, rerun):
-    """The learner's stages that DVC leaves alone but the expected pipeline would re-run: a missing link."""
-    if not changed or not chapter.pipeline:
+def unlike_expected(chapter, stages, expected, changed, rerun):
+    """The learner's stages that DVC leaves alone but the expected pipeline (its stages, or None) would re-run:
+    a missing link."""
+    if not changed or not expected:
         return []
-    expected = expected_reruns(chapter, changed)
+    scripts = expected_reruns(expected, changed)
     return [lang.say("quiz", "expected_differs", stage=stage.name, chapter=chapter.number)
-            for stage in stages if stage.name not in rerun and stage.scripts & expected]
+            for stage in stages if stage.name not in rerun and stage.scripts & scripts]
 
 
 def run(chapter, workspace, read=sys.stdin.readline):
@@ -221,6 +221,7 @@ def run(chapter, workspace, read=sys.stdin.readline):
             print(lang.say("quiz", "stale", stages=listed(stale, names)) + "\n")
         print(lang.say("quiz", "stages", stages="  ".join(f"{n}) {name}" for n, name in enumerate(names, 1))) + "\n")
         entries = [entry for entry in chapter.quiz if applies(copy, entry)]
+        expected = dag.expected_drawing(chapter).stages if chapter.pipeline else None  # read once, for every question
         right = asked = 0
         for number, entry in enumerate(entries, 1):
             print(wording(entry, number))
@@ -243,7 +244,7 @@ def run(chapter, workspace, read=sys.stdin.readline):
                 print(lang.say("quiz", "right", outcome=outcome))
             else:
                 print(lang.say("quiz", "wrong", outcome=outcome, predicted=listed(predicted, names)))
-            for line in explain(stages, changed, predicted, rerun, pending) + unlike_expected(chapter, stages,
+            for line in explain(stages, changed, predicted, rerun, pending) + unlike_expected(chapter, stages, expected,
                                                                                               changed, rerun):
                 print(f"  - {line}")
             if not rerun:

@@ -113,6 +113,17 @@ def started(chapter, path, solved=False):
     return Path(path)
 
 
+def snapshot(path):
+    """Every file's content and mtime (git's and DVC's included), and every git ref: what a check, make dag or
+    make quiz must leave alone."""
+    path = Path(path)
+    files = {str(p.relative_to(path)): (p.read_bytes(), p.stat().st_mtime_ns)
+             for p in sorted(path.rglob("*")) if p.is_file() and not p.is_symlink()}
+    refs = subprocess.run(["git", "for-each-ref", "--format=%(refname) %(objectname)"], cwd=path,
+                          capture_output=True, text=True).stdout
+    return files, refs
+
+
 def copy_workspace(source, target):
     return copy_project(source, target)
 

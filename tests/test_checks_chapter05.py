@@ -14,7 +14,7 @@ import pytest
 
 from kit import KIT_ROOT
 from kit.shell import kit_env
-from tests.conftest import solution_spec
+from tests.conftest import snapshot, solution_spec
 from tests.variants import BROKEN, CORRECT, misspell_train, same_submissions
 from tests.contract import test_solution_passes_and_untouched_exercise_fails  # noqa: F401 - run here
 
@@ -143,22 +143,6 @@ def test_correct_submission_passes(tiny, name):
     assert verdict.failed() == {}, verdict.output
     assert verdict.returncode == 0
     assert all(check.status == "passed" for check in verdict.checks.values())
-
-
-def snapshot(path):
-    """Every file's content and mtime, and every git ref: what a check must leave alone."""
-    files = {
-        str(p.relative_to(path)): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(path.rglob("*")) if p.is_file() and not p.is_symlink()
-    }
-    refs = tiny_refs(path)
-    return files, refs
-
-
-def tiny_refs(path):
-    from kit.shell import git
-
-    return git(path, "for-each-ref", "--format=%(refname) %(objectname)")
 
 
 def test_check_leaves_the_workspace_untouched(tiny):

@@ -5,7 +5,6 @@ hand them in (not run: the drawing needs only dvc.yaml): each mistake about
 dependencies is marked where it is, each right variant shows no difference.
 """
 
-import os
 import subprocess
 import sys
 
@@ -15,6 +14,7 @@ from kit import KIT_ROOT, KitError, chapters, dag
 from kit.shell import kit_env
 
 from tests import variants
+from tests.conftest import snapshot
 
 CHAPTER = chapters.get("05")
 
@@ -70,12 +70,6 @@ def test_a_stage_without_script_is_known_by_its_output(tiny):
     variants.apply(tiny.path, variants.Variant(None, runs=False))
     _, said = dag.compare(dag.learner_drawing(tiny.path), dag.expected_drawing(chapters.get("07")))
     assert any("produit models" in sentence and "generate_artifact" in sentence for sentence in said), said
-
-
-def snapshot(folder):
-    """Every path under `folder` with its size and modification time (git's and DVC's bookkeeping included)."""
-    return {(root, name, os.stat(os.path.join(root, name)).st_mtime_ns)
-            for root, _, files in os.walk(folder) for name in files}
 
 
 def dag_command(*args, env=None):

@@ -5,7 +5,6 @@ chapter 05 workspace has: the four questions of chapter 05 are asked. Most tests
 call the quiz in process with the learner's answers; one runs `python -m kit quiz`.
 """
 
-import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from kit import KIT_ROOT, KitError, chapters, quiz
 from kit.shell import kit_env
 
 from tests import variants
-from tests.conftest import TinyProject
+from tests.conftest import TinyProject, snapshot
 
 CHAPTER = chapters.get("05")
 RIGHT = ["0", "3 4", "2 3 4", "1 2 3 4"]  # the solution's answers, stages numbered in pipeline order
@@ -52,11 +51,6 @@ def feed(*lines):
     def read():
         return remaining.pop(0) + "\n" if remaining else ""
     return read
-
-
-def snapshot(folder):
-    return {(root, name, os.stat(os.path.join(root, name)).st_mtime_ns, os.stat(os.path.join(root, name)).st_size)
-            for root, _, files in os.walk(folder) for name in files}
 
 
 def take(project, capsys, *lines):
