@@ -217,8 +217,8 @@ def serve(folder=None, host=None, port=None):
     By default: its folder board/ at the kit's root, every network interface, port 8765."""
     folder, host = Path(folder or DEFAULT_FOLDER), DEFAULT_HOST if host is None else host
     port = DEFAULT_PORT if port is None else port
+    sock = listening_socket(host, port)  # listening first: once the token file is there, connections are taken
     token = board_token(folder)
-    sock = listening_socket(host, port)
     shown = lan_address() if host in ("", "0.0.0.0", "::") else host
     base = f"http://{f'[{shown}]' if ':' in shown else shown}:{sock.getsockname()[1]}"
     print(lang.say("board", "serving", page=f"{base}/?token={token}"))

@@ -38,8 +38,15 @@ How outputs are compared (what legitimately varies is normalised):
   through the chapter (the same text id is always the same real one), and a
   command that names one (`git show --stat ad838c0`) runs with the real one;
 - times and dates as git and DVC print them, process ids, Jupyter's token and
-  the two-character folders of .git/refs/exps may differ.
-Content hashes (md5, 32 characters) and sizes never vary: they must be exact.
+  the two-character folders of .git/refs/exps may differ;
+- what training computes in floating point differs from one processor to
+  another (even between two x86_64 ones), so no text can hold one machine's
+  values: content hashes (md5, 32 characters, or cut short by `…`) may differ,
+  consistently through the chapter (the same text hash is always the same real
+  one, two text hashes two real ones: what the texts claim is "the same model
+  as Camille's"), and so may decimal numbers (accuracies), consistently within
+  a block (the rows that show one value show one real value).
+Sizes, counts and everything else must be exact.
 
 The learner's shell: the kit's venv first on PATH, git and DVC in English,
 a git identity, a terminal 80 columns wide; what a terminal changes is
@@ -75,11 +82,14 @@ VOLATILE = re.compile(
     r"|(?P<date>\b[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d \d{4} [+-]\d{4})"
     r"|(?P<shard>(?<=refs/exps/)[0-9a-f]{2}(?=/))"
     r"|(?P<pid>(?<=process \[)\d+(?=\])|(?<=jpserver-)\d+(?=-))"
+    r"|(?P<decimal>(?<![\w.])\d+\.\d+(?![\w.]))"
 )
+DIGEST_LENGTH = 32  # an md5, as DVC prints it (a shorter hex run cut by "…" is its start)
 # What a terminal does that a pipe does not: `ls` lays names out in columns; curl shows
 # no progress meter when its output goes to the terminal.
 TERMINAL = [(r"^ls\b(?![^|]*\|)", "ls -C"), (r"^curl ", "curl --no-progress-meter ")]
 HEX_ID_LENGTHS = {*range(7, 13), 38, 40, 64}  # short and full commit ids, DVC's experiment hashes
+BOUND = ("hex", "exp", "digest", "decimal")  # the tokens whose real value is bound to the text's
 COMMAND_TIMEOUT = 900
 BACKGROUND_WAIT = 60
 
@@ -113,13 +123,11 @@ class Outcome:
 
 @dataclass
 class Bindings:
-    """Text tokens (commit ids, experiment names) and the real ones they stand for, both ways."""
+    """Text tokens (commit ids, experiment names, content hashes) and the real ones they stand for, both ways."""
     real_of: dict = field(default_factory=dict)
     text_of: dict = field(default_factory=dict)
 
     def bind(self, text, real):
-        if text == real:
-            return None
         if self.real_of.setdefault(text, real) != real:
             return f"« {text} » désigne déjà « {self.real_of[text]} », et ici « {real} »"
         if self.text_of.setdefault(real, text) != text:
@@ -167,10 +175,14 @@ def _line_pattern(expected):
     for token in VOLATILE.finditer(expected):
         kind = token.lastgroup
         value = token.group()
-        if kind == "hex" and (len(value) not in HEX_ID_LENGTHS or not re.search("[a-f]", value)):
-            continue  # a size, or a content hash (md5) that is the same everywhere
+        if kind == "hex":
+            if len(value) == DIGEST_LENGTH or expected.startswith("…", token.end()):
+                kind = "digest"
+            elif len(value) not in HEX_ID_LENGTHS or not re.search("[a-f]", value):
+                continue  # a size, a count
         parts.append(re.escape(expected[end:token.start()]))
-        parts.append({"hex": f"([0-9a-f]{{{len(value)}}})", "exp": r"([a-z]{5}-[a-z]{4})",
+        parts.append({"hex": f"([0-9a-f]{{{len(value)}}})", "digest": f"([0-9a-f]{{{len(value)}}})",
+                      "decimal": r"(\d+\.\d+)", "exp": r"([a-z]{5}-[a-z]{4})",
                       "time": r"(\d\d:\d\d [AP]M)", "date": r"([A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} [\d:]{8} \d{4} [+-]\d{4})",
                       "shard": r"([0-9a-f]{2})", "pid": r"(\d+)", "token": r"([0-9a-f]{48})"}[kind])
         tokens.append((kind, value))
@@ -180,12 +192,12 @@ def _line_pattern(expected):
 
 
 def _line_match(expected, actual):
-    """The (text, real) pairs of volatile tokens if `actual` matches `expected`, else None."""
+    """The (kind, text, real) triples of the tokens to bind if `actual` matches `expected`, else None."""
     pattern, tokens = _line_pattern(expected)
     found = pattern.fullmatch(actual)
     if not found:
         return None
-    return [(value, real) for (kind, value), real in zip(tokens, found.groups()) if kind in ("hex", "exp")]
+    return [(kind, value, real) for (kind, value), real in zip(tokens, found.groups()) if kind in BOUND]
 
 
 def compare(expected, actual, bindings, unordered=False, any_order=None):
@@ -199,8 +211,12 @@ def compare(expected, actual, bindings, unordered=False, any_order=None):
     pairs = _align_unordered(expected, actual) if unordered else _align(expected, actual)
     if pairs is None:
         return "la sortie diffère"
-    for text, real in pairs:
-        if problem := bindings.bind(text, real):
+    decimals = {}  # within this block only: two results that are equal on one machine may not be on another
+    for kind, text, real in pairs:
+        if kind == "decimal":
+            if decimals.setdefault(text, real) != real:
+                return f"« {text} » vaut ici « {decimals[text]} » et « {real} »"
+        elif problem := bindings.bind(text, real):
             return problem
     return None
 

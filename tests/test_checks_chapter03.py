@@ -72,10 +72,13 @@ def s3(tmp_path):
     env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 120  # a busy 2-core machine may take long to start it: wait, then say so
+        while True:
+            assert server.poll() is None, "moto_server stopped at start"
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     break
+            assert time.monotonic() < deadline, "moto_server did not listen within 120 s"
             time.sleep(0.1)
         yield env
     finally:
