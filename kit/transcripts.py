@@ -89,7 +89,7 @@ DIGEST_LENGTH = 32  # an md5, as DVC prints it (a shorter hex run cut by "…" i
 # no progress meter when its output goes to the terminal.
 TERMINAL = [(r"^ls\b(?![^|]*\|)", "ls -C"), (r"^curl ", "curl --no-progress-meter ")]
 HEX_ID_LENGTHS = {*range(7, 13), 38, 40, 64}  # short and full commit ids, DVC's experiment hashes
-BOUND = ("hex", "exp", "digest", "decimal")  # the tokens whose real value is bound to the text's
+BOUND = ("hex", "exp", "decimal")  # the tokens whose real value is bound to the text's
 COMMAND_TIMEOUT = 900
 BACKGROUND_WAIT = 60
 
@@ -175,13 +175,11 @@ def _line_pattern(expected):
     for token in VOLATILE.finditer(expected):
         kind = token.lastgroup
         value = token.group()
-        if kind == "hex":
-            if len(value) == DIGEST_LENGTH or expected.startswith("…", token.end()):
-                kind = "digest"
-            elif len(value) not in HEX_ID_LENGTHS or not re.search("[a-f]", value):
-                continue  # a size, a count
+        digest = len(value) == DIGEST_LENGTH or expected.startswith("…", token.end())  # bound as an id is
+        if kind == "hex" and not digest and (len(value) not in HEX_ID_LENGTHS or not re.search("[a-f]", value)):
+            continue  # a size, a count
         parts.append(re.escape(expected[end:token.start()]))
-        parts.append({"hex": f"([0-9a-f]{{{len(value)}}})", "digest": f"([0-9a-f]{{{len(value)}}})",
+        parts.append({"hex": f"([0-9a-f]{{{len(value)}}})",
                       "decimal": r"(\d+\.\d+)", "exp": r"([a-z]{5}-[a-z]{4})",
                       "time": r"(\d\d:\d\d [AP]M)", "date": r"([A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} [\d:]{8} \d{4} [+-]\d{4})",
                       "shard": r"([0-9a-f]{2})", "pid": r"(\d+)", "token": r"([0-9a-f]{48})"}[kind])
