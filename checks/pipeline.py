@@ -55,6 +55,7 @@ class Stage:
     scripts: set = field(default_factory=set)  # which of the expected scripts its cmd runs
     missing: list = field(default_factory=list)  # Python files its cmd names that do not exist
     producers: dict = field(default_factory=dict)  # {dep: the stage whose outputs it reads}, from DVC's graph
+    params: dict = field(default_factory=dict)  # {params file: the dotted keys it declares there, [] for all}
 
 
 def _yaml_error(error, project):
@@ -118,6 +119,7 @@ def overlaps(path, other):
 
 def _ordered_stages(project, graph, scripts):
     """The pipeline stages of DVC's graph, as Stage records, upstream first (scripts in their order)."""
+    from dvc.dependency.param import ParamsDependency
     from dvc.stage import PipelineStage
 
     def rel(path):
@@ -137,6 +139,8 @@ def _ordered_stages(project, graph, scripts):
             outs=[rel(out.fs_path) for out in stage.outs],
             scripts=_scripts_in(stage.cmd, scripts),
             missing=_missing_files(stage.cmd, Path(stage.wdir)),
+            params={rel(dep.fs_path): list(dep.params or []) for dep in stage.deps
+                    if isinstance(dep, ParamsDependency)},
         )
 
     for stage, record in stages.items():  # DVC's graph links a stage to the stages whose outputs it reads

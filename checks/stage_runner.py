@@ -3,7 +3,8 @@
     python -m checks.stage_runner PROJECT EVENTS < stages.json
 
 stages.json: [{"name", "addressing", "deps", "wdir"}, ...], upstream first. For each
-stage, in order: every file it does not declare is hidden, the stage is reproduced
+stage, in order: every file it does not declare is hidden (and, of a params file, every
+parameter it does not declare), the stage is reproduced
 alone (forced, no run-cache), the files are put back; a stage that fails so, without
 naming a missing file, runs once more with everything present (it reads something it
 does not declare). Each stage's record is one JSON line appended to EVENTS, after a
@@ -114,7 +115,7 @@ def main(project, events, stages):
     with open(events, "a", encoding="utf-8") as out:
         for spec in stages:
             stage = Stage(name=spec["name"], addressing=spec["addressing"], cmd="", wdir=spec["wdir"],
-                          deps=spec["deps"], outs=[])
+                          deps=spec["deps"], outs=[], params=spec.get("params", {}))
             record = {"stage": stage.name, "first": attempt(project, stage, True, out), "retry": None}
             first = record["first"]
             if not first["ok"] and not first["missing_input"] and not first["missing_output"]:

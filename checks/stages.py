@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from checks.messages import CheckFailed, phrase
 from kit import KIT_ROOT, jail
 from kit.shell import kit_env
@@ -57,7 +59,8 @@ def only_declared(project, stage):
 
     try:
         hide(Path(project), "")
-        yield
+        with only_declared_params(project, stage.params):
+            yield
     finally:
         for path in hidden:
             target = Path(project) / path
@@ -66,6 +69,47 @@ def only_declared(project, stage):
             target.parent.mkdir(parents=True, exist_ok=True)
             (stash / path).rename(target)
         shutil.rmtree(stash, ignore_errors=True)
+
+
+def _kept(data, keys):
+    """The part of a params file's `data` that dotted `keys` name (a key naming a section keeps all of it)."""
+    kept = {}
+    for key in keys:
+        source, target, parts = data, kept, key.split(".")
+        for part in parts[:-1]:
+            if not isinstance(source, dict) or not isinstance(source.get(part), dict):
+                break
+            source, target = source[part], target.setdefault(part, {})
+        else:
+            if isinstance(source, dict) and parts[-1] in source:
+                target[parts[-1]] = source[parts[-1]]
+    return kept
+
+
+@contextmanager
+def only_declared_params(project, params):
+    """Each YAML params file a stage declares keys of, reduced to those keys while it runs, then put back.
+
+    A script that reads a parameter its stage does not declare then fails (a KeyError), as it fails
+    on a file it does not declare: DVC would not re-run it when that parameter changes."""
+    saved = {}
+    try:
+        for name, keys in params.items():
+            path = Path(project) / name
+            if not keys or path.suffix not in (".yaml", ".yml") or not path.is_file():
+                continue  # the whole file declared, or a format left as it is
+            text = path.read_text(encoding="utf-8")
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError:
+                continue  # DVC reports it
+            if isinstance(data, dict):
+                saved[path] = text
+                path.write_text(yaml.safe_dump(_kept(data, keys), sort_keys=False), encoding="utf-8")
+        yield
+    finally:
+        for path, text in saved.items():
+            path.write_text(text, encoding="utf-8")
 
 
 def _last_error(output):
@@ -80,7 +124,8 @@ def run_stages(project, stages, timeout=STAGE_TIMEOUT):
 
     Return one record per stage that ran ({"stage", "first", "retry"}: see the runner), and the name
     of the stage whose attempt took longer than `timeout` seconds (its process group is then killed), or None."""
-    specs = [{"name": s.name, "addressing": s.addressing, "deps": s.deps, "wdir": s.wdir} for s in stages]
+    specs = [{"name": s.name, "addressing": s.addressing, "deps": s.deps, "wdir": s.wdir, "params": s.params}
+             for s in stages]
     with tempfile.TemporaryDirectory(prefix="stages-") as folder:
         events = Path(folder) / "events.jsonl"
         events.touch()

@@ -33,7 +33,7 @@ A manifest says everything the tools need to know about a chapter:
     [[solution]]                  # steps that solve the chapter, in order
     files = ["solutions/05-pipeline/dvc.yaml"]  # kit files copied to the workspace root
     get_data = 1                  # deliver version 1 (or 2) of the dataset, as `make get-data`
-    run = "dvc exp run"           # a shell command run in the workspace
+    run = "dvc exp run"           # a shell command run in the workspace ({remote}: its DVC remote, {kit}: the kit)
     execute_notebook = "cats-or-dogs.ipynb"  # run every cell, headless
     commit = "message"            # git add -A and commit
     tag = "chapter02-v1"          # tag HEAD

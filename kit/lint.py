@@ -8,6 +8,7 @@ anywhere (the kit's tests lint broken copies of it).
 """
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -138,6 +139,8 @@ def _lint_chapter(root, chapter, messages, shared, used_solutions):
             if not matched:
                 problems.append((f"{where}/chapter.toml", f"aucun fichier ne correspond à {pattern}"))
             used_solutions.update(_solution_files(root, matched))
+        for used in re.findall(r"\{kit\}/(solutions/[^\s\"']+)", step.get("run", "")):  # a helper a step runs
+            used_solutions.update(_solution_files(root, [root / used]))
     solution_folder = root / "solutions" / chapter.name
     if not solution_folder.is_dir():
         problems.append((f"solutions/{chapter.name}", "le dossier de la solution manque"))

@@ -161,7 +161,7 @@ STEPS = {
     "execute_notebook": lambda workspace, name, folder, keep: notebook.execute(Path(workspace) / name),
     "colleague_experiment": lambda workspace, value, folder, keep: colleague.publish_experiment(
         workspace, value["name"], value["param"], value["value"]),
-    "run": lambda workspace, command, folder, keep: sh(workspace, command.format(remote=default_remote(workspace))),
+    "run": lambda workspace, command, folder, keep: sh(workspace, command.format(remote=default_remote(workspace), kit=KIT_ROOT)),
     "commit": _commit,
     "tag": lambda workspace, tag, folder, keep: git(workspace, "tag", "-f", tag),
 }
