@@ -293,11 +293,21 @@ def test_queue_done(sandbox):
         raise CheckFailed("queue_not_empty", count=len(waiting))
 
 
+def lock_of(project, rev):
+    """The git blob id of dvc.lock at `rev` (what a run recorded), or None."""
+    return git(project, "rev-parse", "-q", "--verify", f"{rev}:dvc.lock", check=False) or None
+
+
 def trials(sandbox, chapter_runs, sweep):
-    """The chapter's runs made before the sweep's commit: steps 2 and 3, to be removed."""
+    """The chapter's runs made before the sweep's commit (steps 2 and 3), to be removed: all but those a
+    commit kept (a run then committed as it is, dvc.lock and all, is that commit's, not a trial)."""
     baseline, _ = sweep
+    start = git(sandbox, "rev-parse", f"{START_TAG}^{{commit}}")
+    commits = git(sandbox, "rev-list", baseline, f"^{start}").split() + [start]
+    kept = {lock_of(sandbox, commit) for commit in commits} - {None}
     return [run_ for run_ in chapter_runs
-            if run_["baseline"] != baseline and is_ancestor(sandbox, run_["baseline"], baseline)]
+            if run_["baseline"] != baseline and is_ancestor(sandbox, run_["baseline"], baseline)
+            and lock_of(sandbox, run_["sha"]) not in kept]
 
 
 def test_trials_removed(sandbox, chapter_runs, sweep):

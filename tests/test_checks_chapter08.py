@@ -7,10 +7,11 @@ must pass; each mistake below, made on a copy of the solved one, fails its own c
 
 import pytest
 
-from kit import KIT_ROOT, chapters, workspace
+from kit import KIT_ROOT, chapters, colleague, workspace
 from kit.shell import git
 from tests import contract
 from tests.conftest import copy_workspace, judge, sh, started
+from tests.test_transcripts import assert_text_is_what_really_happens
 
 STEPS = chapters.get("08").solution
 
@@ -24,6 +25,15 @@ def start(tmp_path_factory):
 def solved(start, tmp_path_factory):
     path = copy_workspace(start, tmp_path_factory.mktemp("ch08") / "ws")
     return workspace.solve("08", path)
+
+
+def test_text_is_what_really_happens(start):
+    """The chapter's text replayed on a copy of this start (tests/test_transcripts.py replays the others).
+
+    First in this file: `solved` pushes its version tags to the start's origin, where the replay's own
+    `git push origin --tags` must not find them."""
+    assert "cats-vs-dogs@v0.0.2" not in git(colleague.origin_of(start), "tag"), "run before `solved`"
+    assert_text_is_what_really_happens(chapters.get("08"), start=start)
 
 
 @pytest.fixture
@@ -56,8 +66,15 @@ def edit(path, replacements):
     path.write_text(text)
 
 
+def own_origin(path, tmp_path):
+    """The copy's own `origin` (a copy of the start's): what it pushes does not reach the other tests'."""
+    origin = tmp_path / "own-origin.git"
+    sh(path, f"git clone -q --bare \"$(git remote get-url origin)\" {origin} && git remote set-url origin {origin}")
+
+
 def test_another_learners_way_passes(start, tmp_path):
     path = copy_workspace(start, tmp_path / "ws")
+    own_origin(path, tmp_path)
     kit_solution = KIT_ROOT / "solutions" / "08-experimenter"
     for name in ("train.py", "dvc.yaml"):
         (path / name).write_text((kit_solution / name).read_text())
@@ -116,8 +133,11 @@ def test_trial_left_and_queue_not_empty(variant):
     assert "essai-oublie" in verdict.checks["test_trials_removed"].message
 
 
-def test_gc_that_also_cleaned_the_remote(variant):
-    """`dvc gc -w -c`: the old versions' data gone from the cache and from the remote."""
+def test_gc_that_also_cleaned_the_remote(variant, tmp_path):
+    """`dvc gc -w -c`: the old versions' data gone from the cache and from the remote (a copy of the
+    shared one: the other tests' remote stays whole)."""
+    shared = sh(variant, "dvc remote list").split()[1]
+    sh(variant, f"cp -r {shared} {tmp_path / 'own-remote'} && dvc remote add -q --local -d own {tmp_path / 'own-remote'}")
     sh(variant, "dvc gc -q -w -c -f")
     verdict = judge(variant, "08")
     assert verdict.failed() == {"test_nothing_lost": "lost"}, verdict.output

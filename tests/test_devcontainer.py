@@ -53,3 +53,10 @@ def test_asks_for_what_doctor_checks():
     assert int(requirements["memory"].removesuffix("gb")) >= doctor.MEMORY_NEEDED_GB
     assert int(requirements["storage"].removesuffix("gb")) >= doctor.DISK_NEEDED_GB["before_setup"]
     assert requirements["cpus"] <= 2  # the kit is made for a 2-core laptop
+
+
+def test_vscode_gets_dvcs_extension():
+    """Chapter 08 points at the experiments table and plots of Iterative's DVC extension for VS Code."""
+    assert "Iterative.dvc" in config()["customizations"]["vscode"]["extensions"]
+    text = (KIT_ROOT / "chapters" / "08-experimenter" / "README.md").read_text(encoding="utf-8")
+    assert "VS Code" in text

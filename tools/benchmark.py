@@ -11,7 +11,10 @@ Figures (all wall-clock, on the same machine and moment):
 - check:  `make check-chapter05` on the solved workspace;
 - tools:  `make dag-chapter05`, `make quiz-chapter05` (its four questions answered), and the check joined
           to a class board that is down (the verdict's sending must cost nothing).
-Targets: cold <= 25 s, no-op <= dvc, check <= 1.2 x cold.
+- sweep:  chapter 08's sweep (4 experiments queued, run by `dvc exp run --run-all -j 2`), the upstream
+          stages cached, on the chapter's solution up to that step; then `make check-chapter08` on the
+          solved workspace (SWEEP=0 leaves this part out: it adds about five minutes).
+Targets: cold <= 25 s, no-op <= dvc, check <= 1.2 x cold, sweep <= 2 x cold, check-chapter08 <= 1.5 x sweep.
 
 The check/cold ratio is measured in PAIRS alternating pairs (cold then check,
 check then cold...), each pair's ratio taken on the same moment of a noisy
@@ -101,6 +104,25 @@ def paired_ratios(ws, pairs):
     return ratios
 
 
+def sweep_figures(tmp):
+    """Seconds of chapter 08's queued sweep (upstream stages cached) and of its check on the solved workspace."""
+    ws = tmp / "ws08"
+    workspace.build("08", ws)
+    steps = chapters.get("08").solution
+    sweep = next(index for index, step in enumerate(steps) if "--queue" in step.get("run", ""))
+    for step in steps[:sweep]:
+        workspace.apply_step(ws, step, chapters.get("08").folder)
+    seconds = timed(steps[sweep]["run"], ws, shell=True)
+    for step in steps[sweep + 1:]:
+        workspace.apply_step(ws, step, chapters.get("08").folder)
+    start = time.perf_counter()
+    check = subprocess.run([sys.executable, "-m", "kit", "check", "08", "--workspace", str(ws)], cwd=KIT_ROOT,
+                           env=kit_env(), capture_output=True, text=True)
+    if check.returncode != 0:
+        sys.exit(f"benchmark: chapter 08's solution failed its checks:\n{check.stdout}")
+    return {"sweep (4 runs, -j 2)": seconds, "check-chapter08": time.perf_counter() - start}
+
+
 def main():
     figures = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -120,6 +142,8 @@ def main():
         ratios = paired_ratios(ws, int(os.environ.get("PAIRS", "4")))
         figures["dvc"] = trivial_noop(tmp, "trivial")
         figures["dvc, with the 1000 images"] = trivial_noop(tmp, "trivial-data", ws / "data")
+        if os.environ.get("SWEEP", "1") != "0":
+            figures.update(sweep_figures(tmp))
         shutil.rmtree(tmp / "ws-remote", ignore_errors=True)
 
     print("figure                         seconds")
@@ -133,6 +157,10 @@ def main():
         ("no-op run / DVC's no-op with the same data (context)", figures["no-op"] / figures["dvc, with the 1000 images"],
          True),
     ]
+    if "check-chapter08" in figures:
+        sweep, check08 = figures["sweep (4 runs, -j 2)"], figures["check-chapter08"]
+        rows += [("sweep / cold run (target <= 2)", sweep / figures["cold"], sweep <= 2 * figures["cold"]),
+                 ("check-chapter08 / sweep (target <= 1.5)", check08 / sweep, check08 <= 1.5 * sweep)]
     for label, value, ok in rows:
         print(f"{label:<48} {value:6.2f}  {'ok' if ok else 'MISSED'}")
     median = statistics.median(ratios)
