@@ -67,9 +67,10 @@ def edit(path, replacements):
 
 
 def own_origin(path, tmp_path):
-    """The copy's own `origin` (a copy of the start's): what it pushes does not reach the other tests'."""
+    """The copy's own `origin`, holding what the start pushed (its branch and tags, not what other tests
+    pushed to the start's since): what this copy pushes reaches no other test."""
     origin = tmp_path / "own-origin.git"
-    sh(path, f"git clone -q --bare \"$(git remote get-url origin)\" {origin} && git remote set-url origin {origin}")
+    sh(path, f"git init -q --bare -b main {origin} && git remote set-url origin {origin} && git push -q origin main --tags")
 
 
 def test_another_learners_way_passes(start, tmp_path):
