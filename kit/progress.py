@@ -118,6 +118,7 @@ def status(workspace):
     latest = max(begun, default=built)
     print(lang.say("status", "header", workspace=workspace.resolve()) + "\n")
     following = None  # the first chapter not passed yet
+    width = max(len(chapter.title) for chapter in chapters.published())  # the titles in one column
     for chapter in chapters.published():
         not_started = lang.say("status", "not_started", chapter=chapter.number)
         if chapter.number < built:
@@ -134,7 +135,7 @@ def status(workspace):
                 following = chapter
                 failure = result["failures"][0] if result["failures"] else "?"
                 line = lang.say("status", "to_finish", failure=failure) if chapter.number in begun else not_started
-        print(f"  {chapter.number}  {chapter.title:<36} {line}")
+        print(f"  {chapter.number}  {chapter.title:<{width}} {line}")
     print()
     if not following:
         print(lang.say("status", "all_passed"))
