@@ -32,7 +32,8 @@ SPREAD = ("tests/test_transcripts.py::test_chapter_text_is_what_really_happens",
 # The longest files and tests, started first so that none is left for last (the whole course in one workspace),
 # and the class gradings, whose waits (a submission that hangs until its time limit) then overlap with the
 # others' work instead of ending the run.
-FIRST = SPREAD + ("tests/test_one_workspace.py::", "tests/test_hostile.py::", "tests/test_grading.py::")
+FIRST = SPREAD + ("tests/test_one_workspace.py::", "tests/test_checks_chapter08.py::",
+                  "tests/test_checks_chapter08_ways.py::", "tests/test_hostile.py::", "tests/test_grading.py::")
 
 
 def pytest_xdist_make_scheduler(config, log):

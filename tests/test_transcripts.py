@@ -15,7 +15,7 @@ from kit.transcripts import Bindings, compare, parse
 # replayed by its check tests, on a copy of the start they build anyway, before any of them writes
 # to the start's origin or DVC remote (the replay copies the workspace and its origin, not the remote).
 REPLAYED_BY_CHECK_TESTS = {"06": "tests/test_checks_chapter06.py", "07": "tests/test_checks_chapter07.py",
-                           "08": "tests/test_checks_chapter08.py"}
+                           "08": "tests/test_checks_chapter08_ways.py"}
 
 
 def assert_text_is_what_really_happens(chapter, start=None, text=None):

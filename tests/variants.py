@@ -54,6 +54,16 @@ def edit(project, name, old, new):
     write(project, name, (Path(project) / name).read_text(encoding="utf-8").replace(old, new))
 
 
+def replaced(project, name, replacements):
+    """Each {old: new} of `replacements` made once in a project's file; each old text must be there."""
+    path = Path(project) / name
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text, f"{old!r} is not in {name}"
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
 def append(project, name, text):
     write(project, name, (Path(project) / name).read_text(encoding="utf-8") + text)
 
