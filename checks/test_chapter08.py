@@ -60,10 +60,13 @@ def leaves(data, prefix=""):
     return {prefix[:-1]: data} if prefix else {}
 
 
-def declared_leaves(project, stage):
-    """{dotted key: value} of the parameters a stage declares (a section or a whole file: every leaf in it)."""
+def declared_leaves(project, stage, only=None):
+    """{dotted key: value} of the parameters a stage declares (a section or a whole file: every leaf in it),
+    in all its params files or `only` in that one."""
     found = {}
     for name, keys in stage.params.items():
+        if only is not None and name != only:
+            continue
         values = leaves(pipeline.yaml_at(project, "workspace", name) or {})
         for key, value in values.items():
             if not keys or any(key == k or key.startswith(k + ".") for k in keys):
@@ -121,7 +124,7 @@ def test_param_change_reruns_training_only(sandbox, training):
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
         original = path.read_text(encoding="utf-8")
-        for key, value in declared_leaves(sandbox, training).items():
+        for key, value in declared_leaves(sandbox, training, only=name).items():
             changed = yaml.safe_load(original)
             set_value(changed, key, changed_value(value))
             try:
