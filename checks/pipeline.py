@@ -76,7 +76,8 @@ def _yaml_error(error, project):
     return CheckFailed("yaml_schema", where=where, problem=first.error_message, path=path)
 
 
-def _tokens(cmd):
+def command_tokens(cmd):
+    """The words of a stage's command (or list of commands), as a shell would split them."""
     for command in cmd if isinstance(cmd, list) else [cmd]:
         try:
             yield from shlex.split(command)
@@ -85,12 +86,12 @@ def _tokens(cmd):
 
 
 def _scripts_in(cmd, scripts):
-    return {Path(token).name for token in _tokens(cmd)} & set(scripts)
+    return {Path(token).name for token in command_tokens(cmd)} & set(scripts)
 
 
 def _missing_files(cmd, folder):
     """The .py files a command names that do not exist in `folder` (a misspelt script name)."""
-    return [token for token in _tokens(cmd) if token.endswith(".py") and not (folder / token).exists()]
+    return [token for token in command_tokens(cmd) if token.endswith(".py") and not (folder / token).exists()]
 
 
 def load_pipeline(project, scripts=()):
@@ -208,6 +209,35 @@ def recorded_outputs(project, rev="workspace"):
     stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
     return {out.get("path") for stage in stages.values() if isinstance(stage, dict)
             for out in stage.get("outs", []) if isinstance(out, dict)}
+
+
+def stages_rerun_by(project, sha):
+    """{name: dvc.lock entry} of the stages experiment `sha` ran anew on its baseline (entry differs)."""
+    def stages(rev):
+        lock = yaml_at(project, rev, "dvc.lock")
+        found = lock.get("stages", {}) if isinstance(lock, dict) else {}
+        return {name: entry for name, entry in found.items() if isinstance(entry, dict)}
+
+    before = stages(f"{sha}^")
+    return {name: entry for name, entry in stages(sha).items() if before.get(name) != entry}
+
+
+def ran_here(workspace, entry):
+    """Whether a stage with this dvc.lock entry (same command, dependencies, params) ran in this project.
+
+    DVC writes a run-cache entry (.dvc/cache/runs) each time a stage really runs,
+    keyed by what dvc.lock records; a skipped stage writes none, and `dvc exp
+    pull` brings none unless asked (--run-cache). The key is DVC's own."""
+    from dvc.stage.cache import _get_cache_hash
+
+    if not (entry.get("cmd") and entry.get("deps") and entry.get("outs")):
+        return None  # DVC keeps no run-cache for such a stage: nothing to tell
+    try:
+        key = _get_cache_hash({name: entry[name] for name in ("cmd", "deps", "params", "outs") if name in entry},
+                              key=True)
+    except (TypeError, AttributeError):
+        return None
+    return (Path(workspace) / ".dvc" / "cache" / "runs" / key[:2] / key).is_dir()
 
 
 def changed_and_stale(project):

@@ -3,10 +3,17 @@
 The scripts run in order with plain `python`, in the sandbox; their outputs
 are compared with what the notebook produces (read with nbformat from the
 notebook's saved outputs, or the reference figures if it was never run).
+The images the notebook selects are those the kit's own extraction script
+(the notebook's source, kit/notebook.py) copies from the same data/.
 """
 
+import hashlib
 import re
 import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -22,8 +29,13 @@ SCRIPTS = notebooks.step_names()  # {script: the notebook step it comes from}
 GENERATED = course.OUTPUTS
 # What the kit's notebook prints when run: images per split, one feature map's shape.
 REFERENCE = {"splits": {"train": 200, "validation": 100, "test": 200}, "feature_shape": (4, 4, 64)}
+PRODUCES = dict(zip(list(SCRIPTS)[:-1], GENERATED))  # what each script leaves for the next one (evaluate.py prints)
 NAME_ERROR = re.compile(r"NameError: name '(\w+)' is not defined")
-ACCURACY = re.compile(r"(accuracy|exactitude|précision|acc)\D{0,20}?(0(?:\.\d+)?|1(?:\.0+)?)\b", re.IGNORECASE)
+SYNTAX_ERROR = re.compile(r"^(SyntaxError|IndentationError|TabError)\b")
+# An accuracy as a data scientist prints it: 0.85, 0,85, .85, 1.0 or 85 %, 85.0%, labelled or on a line of its own.
+NUMBER = r"(?:0?[.,]\d+|0|1(?:[.,]0+)?|\d{1,3}(?:[.,]\d+)?\s?%)"
+ACCURACY = re.compile(rf"(accuracy|exactitude|précision|acc)\D{{0,20}}?{NUMBER}(?![\d.])"
+                      rf"|^\W*{NUMBER}\W*$", re.IGNORECASE | re.MULTILINE)
 
 
 def notebook_reference(project):
@@ -62,13 +74,27 @@ def outputs(sandbox, scripts):
         if result.timed_out:
             raise CheckFailed("script_timeout", script=script, seconds=STAGE_TIMEOUT)
         if not result.ok:
-            error = result.last_lines(1)[:300]
-            undefined = NAME_ERROR.search(error)
-            if undefined:  # a name the notebook's preparation cell (or an earlier cell) defined
-                raise CheckFailed("script_not_standalone", script=script, name=undefined.group(1))
-            raise CheckFailed("script_failed", script=script, error=error)
+            raise failure(script, result.last_lines(1)[:300])
+        made = PRODUCES.get(script)
+        if made and not produced(sandbox / made):  # the next script would fail, and be blamed for it
+            raise CheckFailed("script_made_nothing", script=script, output=made)
         printed[script] = result.output
     return printed
+
+
+def produced(path):
+    """Whether a script's output is there: a file, or a folder with at least one file."""
+    return path.is_file() or (path.is_dir() and any(child.is_file() for child in path.rglob("*")))
+
+
+def failure(script, error):
+    """The failure that fits the script's last error line: a syntax error, a name from another cell, or else."""
+    undefined = NAME_ERROR.search(error)
+    if undefined:  # a name the notebook's preparation cell (or an earlier cell) defined
+        return CheckFailed("script_not_standalone", script=script, name=undefined.group(1))
+    if SYNTAX_ERROR.search(error):
+        return CheckFailed("script_syntax_error", script=script, error=error)
+    return CheckFailed("script_failed", script=script, error=error)
 
 
 def test_scripts_exist(scripts):
@@ -79,15 +105,46 @@ def test_scripts_run_in_order(outputs):
     """Judged by the `outputs` fixture, which raises the failure."""
 
 
-def test_subset_like_the_notebook(sandbox, outputs):
+def images_by_class(folder):
+    """{class folder: Counter of the content hashes of its files} under one split's folder."""
+    classes = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest = hashlib.md5(path.read_bytes()).hexdigest()
+            classes.setdefault(path.parent.relative_to(folder).as_posix(), Counter())[digest] += 1
+    return classes
+
+
+@pytest.fixture(scope="session")
+def notebook_subset(sandbox):
+    """What the notebook's extraction cell selects from this project's data/ (the kit's script, run aside)."""
+    with tempfile.TemporaryDirectory(prefix="notebook-subset-") as tmp:
+        (Path(tmp) / "data").symlink_to((sandbox / "data").resolve(), target_is_directory=True)
+        made = run([sys.executable, str(notebooks.SCRIPTS_DIR / SCRIPTS_FIRST)], cwd=tmp, timeout=STAGE_TIMEOUT)
+        subset = Path(tmp) / "subset"
+        return {split.name: images_by_class(split) for split in subset.iterdir()} if made.ok and subset.is_dir() else None
+
+
+SCRIPTS_FIRST = next(iter(SCRIPTS))
+
+
+def test_subset_like_the_notebook(sandbox, outputs, notebook_subset):
     for split, expected in notebook_reference(sandbox)["splits"].items():
         folder = sandbox / "subset" / split
         found = sum(1 for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
         if found != expected:
             raise CheckFailed("wrong_split", split=split, found=found, expected=expected)
+    for split, classes in (notebook_subset or {}).items():
+        mine = sorted(images_by_class(sandbox / "subset" / split).values(), key=sorted)
+        theirs = sorted(classes.values(), key=sorted)
+        if mine != theirs:
+            wanted = sum(theirs, Counter())
+            missing = sum((wanted - sum(mine, Counter())).values())
+            raise CheckFailed("other_images", split=split, missing=missing,
+                              classes=", ".join(f"{name}/" for name in sorted(classes)))
 
 
-def test_features_like_the_notebook(sandbox, outputs):
+def test_features_like_the_notebook(sandbox, outputs, notebook_subset):
     reference = notebook_reference(sandbox)
     for split, count in reference["splits"].items():
         expected = {"features": (count, *reference["feature_shape"]), "labels": (count,)}
@@ -99,6 +156,15 @@ def test_features_like_the_notebook(sandbox, outputs):
                 raise CheckFailed("wrong_features", name=name, problem=phrase("unreadable", error=error)[:150]) from None
             if array.shape != shape:
                 raise CheckFailed("wrong_features", name=name, problem=phrase("wrong_shape", shape=array.shape, expected=shape))
+        classes = (notebook_subset or {}).get(split)
+        if classes:  # one label per class, as many of each as the notebook has images of that class
+            labels = np.load(sandbox / "preprocessed" / f"{split}_labels.npy")
+            values, counts = np.unique(labels, return_counts=True)
+            expected = sorted(sum(images.values()) for images in classes.values())
+            if sorted(counts.tolist()) != expected:
+                found = ", ".join(f"{value:g} × {count}" for value, count in zip(values.tolist(), counts.tolist()))
+                raise CheckFailed("wrong_features", name=f"{split}_labels.npy",
+                                  problem=phrase("wrong_labels", found=found, expected=" + ".join(map(str, expected))))
 
 
 def test_model_loads(sandbox, outputs):
@@ -109,5 +175,8 @@ def test_model_loads(sandbox, outputs):
 
 
 def test_accuracy_printed(outputs):
-    if not ACCURACY.search(outputs["evaluate.py"]):
-        raise CheckFailed("no_accuracy_printed")
+    printed = outputs["evaluate.py"]
+    if not ACCURACY.search(printed):
+        lines = [line.strip() for line in printed.splitlines() if line.strip()]
+        shown = lines[-1][:120] if lines else phrase("nothing_printed")
+        raise CheckFailed("no_accuracy_printed", printed=shown)

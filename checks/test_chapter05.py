@@ -7,6 +7,7 @@ what DVC says about it.
 
 import difflib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,60 @@ def test_experiment_ran(experiments):
     if runs:
         raise CheckFailed("experiment_without_metric", count=len(runs))
     raise CheckFailed("no_experiment")
+
+
+def downstream_of(stages, name):
+    """The stages that read, directly or not, what stage `name` produces (DVC's graph, as recorded)."""
+    found, frontier = set(), {name}
+    while frontier:
+        frontier = {stage.name for stage in stages if set(stage.producers.values()) & frontier} - found
+        found |= frontier
+    return found
+
+
+def own_script(sandbox, stage):
+    """The project file a stage's command runs (its script: a .py, or another file it names), or None."""
+    named = [token for token in pipeline.command_tokens(stage.cmd) if (sandbox / stage.wdir / token).is_file()]
+    return next((token for token in named if token.endswith(".py")), named[0] if named else None)
+
+
+def project_path(stage, name):
+    """A path a stage's command names, relative to the project (as its deps are)."""
+    return Path(os.path.normpath(Path(stage.wdir) / name)).as_posix()
+
+
+def test_own_stage(sandbox, stages, by_script, undeclared):
+    """The learner's own stage: it produces something, reads what the pipeline makes, and reruns when it should."""
+    judged = {stage.name for stage in by_script.values()}
+    own = [stage for stage in stages if stage.name not in judged]
+    if not own:
+        raise CheckFailed("own_stage_missing")
+    problems = []
+    for stage in own:
+        script = own_script(sandbox, stage)
+        if not stage.outs:
+            problems.append(CheckFailed("own_stage_no_output", stage=stage.name))
+        elif not stage.producers:
+            problems.append(CheckFailed("own_stage_unconnected", stage=stage.name))
+        elif script and not any(pipeline.overlaps(dep, project_path(stage, script)) for dep in stage.deps):
+            problems.append(CheckFailed("own_stage_script_undeclared", stage=stage.name, script=script))
+        elif script:
+            path = sandbox / project_path(stage, script)
+            original = path.read_bytes()
+            try:
+                path.write_bytes(original + b"\n# changed by the check\n")
+                stale = pipeline.stale_stages(sandbox)
+            finally:
+                path.write_bytes(original)
+            extra = sorted(stale - {stage.name} - downstream_of(stages, stage.name))
+            if stage.name not in stale or extra:
+                problems.append(CheckFailed("own_stage_reruns_wrong", stage=stage.name, script=script,
+                                            stages=quoted(extra or [stage.name])))
+            else:
+                return
+        else:
+            return
+    raise problems[0]
 
 
 def has_accuracy(row):

@@ -1,7 +1,10 @@
-"""Chapter 06, "Récupérer une expérience distante": pulled, applied, reproduced, nothing lost.
+"""Chapter 06, "Récupérer une expérience distante": pulled, applied, reproduced, recomputed, nothing lost.
 
 Experiments are read from the sandbox's git refs (refs/exps) and through
 `dvc exp show`; the colleague's files are read from the experiment's commit.
+Whether the learner recomputed her result (rather than a `dvc exp run` in which
+every stage was skipped) is read from the workspace's run-cache, which the
+sandbox does not copy.
 """
 
 import math
@@ -9,7 +12,8 @@ import math
 import pytest
 
 from checks.messages import CheckFailed
-from checks.pipeline import EXPERIMENT_REF, experiment_refs, recorded_outputs, show_experiments
+from checks.pipeline import (EXPERIMENT_REF, experiment_refs, ran_here, recorded_outputs, show_experiments,
+                             stages_rerun_by, yaml_at)
 from kit import state
 from kit.shell import run
 
@@ -74,6 +78,24 @@ def test_experiment_reproduced(experiments, colleague):
     if not any(reproduces(row) for row in rows):
         shown = f"{expected:.3f}" if isinstance(expected, (int, float)) else expected
         raise CheckFailed("experiment_not_reproduced", name=NAME, expected=shown)
+
+
+def test_experiment_recomputed(sandbox, workspace, colleague):
+    """The stages her experiment ran anew (training first: the ones reading the changed param) ran here too."""
+    rerun = stages_rerun_by(sandbox, colleague)
+    before = yaml_at_baseline_params(sandbox, colleague)
+    reading = {name: entry for name, entry in rerun.items() if entry.get("params") != before.get(name)}
+    judged = {name: ran_here(workspace, entry) for name, entry in (reading or rerun).items()}
+    skipped = sorted(name for name, ran in judged.items() if ran is False)
+    if skipped:
+        raise CheckFailed("experiment_not_recomputed", name=NAME, stages=", ".join(skipped))
+
+
+def yaml_at_baseline_params(project, sha):
+    """{stage: its `params` in dvc.lock} on the experiment's baseline commit."""
+    lock = yaml_at(project, f"{sha}^", "dvc.lock")
+    stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
+    return {name: entry.get("params") for name, entry in stages.items() if isinstance(entry, dict)}
 
 
 def test_own_experiments_kept(sandbox, workspace):

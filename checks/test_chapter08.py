@@ -77,7 +77,7 @@ def declared_leaves(project, stage, only=None):
 def script_texts(project, stage):
     """The stage's command and the text of each Python file it names."""
     texts = [stage.cmd if isinstance(stage.cmd, str) else " ".join(stage.cmd)]
-    for token in pipeline._tokens(stage.cmd):
+    for token in pipeline.command_tokens(stage.cmd):
         path = Path(project) / stage.wdir / token
         if token.endswith(".py") and path.is_file():
             texts.append(path.read_text(encoding="utf-8", errors="replace"))

@@ -8,7 +8,7 @@ colleague with real git and DVC mechanics, on disk:
 - the colleague clones it, pulls the data from the DVC remote, makes her
   change on the project as it is (the kit's own or the learner's: any stage
   names, any YAML style), runs `dvc exp run -n NAME`, then
-  `dvc exp push origin NAME` and `dvc push`.
+  `dvc exp push origin NAME` (which uploads the outputs to the DVC remote too).
 
 Her change (chapter.toml: `param` and `value`): the training's number of
 epochs comes from params.yaml and gets a new value. Where the training script
@@ -171,4 +171,4 @@ def publish_experiment(workspace, name, param, value):
         # What she needs to run the pipeline; outputs missing from the remote are simply re-made.
         sh(clone, "dvc pull -q --allow-missing")
         change_epochs(clone, param, value)
-        sh(clone, f"dvc exp run -q -n {name} && dvc exp push -q origin {name} && dvc push -q")
+        sh(clone, f"dvc exp run -q -n {name} && dvc exp push -q origin {name}")  # exp push uploads the outputs too

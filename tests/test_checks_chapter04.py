@@ -63,3 +63,38 @@ def test_wrong_split_and_no_print(variant):
     assert failed["test_subset_like_the_notebook"] == "wrong_split"
     assert failed["test_features_like_the_notebook"] == "wrong_features"
     assert failed["test_accuracy_printed"] == "no_accuracy_printed"
+
+
+def test_other_images_in_the_right_numbers(variant):
+    """Right counts, other pictures: told apart from the notebook's; a percentage is an accuracy printed."""
+    edit(variant, "data_extraction.py", '"train": (0, 100)', '"train": (250, 350)')
+    edit(variant, "evaluate.py", 'print(f"test accuracy: {test_acc:.3f}")', 'print(f"Exactitude sur le test : {test_acc:.1%}")')
+    verdict = judge(variant, "04")
+    assert verdict.failed() == {"test_subset_like_the_notebook": "other_images"}
+    assert "subset/train" in verdict.checks["test_subset_like_the_notebook"].message
+
+
+def test_renamed_images_and_a_bare_accuracy_pass(variant):
+    """The notebook's images under other names and class folders, the accuracy printed alone: all correct."""
+    edit(variant, "data_extraction.py", 'folder = TARGET / split / label', 'folder = TARGET / split / f"{label}s"')
+    edit(variant, "data_extraction.py", 'shutil.copyfile(SOURCE / name, folder / name)',
+         'shutil.copyfile(SOURCE / name, folder / f"{index:04d}.jpg")')
+    edit(variant, "evaluate.py", 'print(f"test accuracy: {test_acc:.3f}")', "print(round(test_acc, 3))")
+    verdict = judge(variant, "04")
+    assert verdict.returncode == 0, verdict.output
+
+
+def test_syntax_error_is_not_blamed_on_imports(variant):
+    edit(variant, "data_extraction.py", "    for label in", "      for label in")
+    verdict = judge(variant, "04")
+    assert verdict.failed()["test_scripts_run_in_order"] == "script_syntax_error"
+    assert "IndentationError" in verdict.checks["test_scripts_run_in_order"].message
+
+
+def test_script_that_makes_nothing_is_named(variant):
+    """The extraction writes elsewhere: it is named, not the preprocessing that then finds nothing."""
+    edit(variant, "data_extraction.py", 'TARGET = Path("subset")', 'TARGET = Path("extrait")')
+    verdict = judge(variant, "04")
+    assert verdict.failed()["test_scripts_run_in_order"] == "script_made_nothing"
+    message = verdict.checks["test_scripts_run_in_order"].message
+    assert "data_extraction.py" in message and "data_preprocessing.py" not in message

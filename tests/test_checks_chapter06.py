@@ -38,12 +38,25 @@ UNTOUCHED = {"test_experiment_pulled": "experiment_not_pulled"}
 def test_pulled_not_applied(variant):
     sh(variant, "dvc exp pull -q origin my-better-exp")
     assert judge(variant, "06").failed() == {"test_experiment_applied": "experiment_not_applied",
-                                             "test_experiment_reproduced": "experiment_not_reproduced"}
+                                             "test_experiment_reproduced": "experiment_not_reproduced",
+                                             "test_experiment_recomputed": "experiment_not_recomputed"}
 
 
 def test_applied_not_run(variant):
     sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp")
-    assert judge(variant, "06").failed() == {"test_experiment_reproduced": "experiment_not_reproduced"}
+    assert judge(variant, "06").failed() == {"test_experiment_reproduced": "experiment_not_reproduced",
+                                             "test_experiment_recomputed": "experiment_not_recomputed"}
+
+
+def test_a_rerun_that_computes_nothing_is_told_from_a_real_one(variant):
+    """`dvc exp run` right after apply skips every stage: same accuracy, nothing reproduced; --force recomputes."""
+    sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
+    verdict = judge(variant, "06")
+    assert verdict.failed() == {"test_experiment_recomputed": "experiment_not_recomputed"}, verdict.output
+    message = verdict.checks["test_experiment_recomputed"].message
+    assert "train" in message and "--force" in message
+    sh(variant, "dvc exp run -q --force")
+    assert judge(variant, "06").failed() == {}
 
 
 def test_own_experiment_removed(solved, tmp_path):
@@ -67,9 +80,9 @@ def test_commit_after_running_counts(solved, tmp_path):
 
 
 def test_variant_pull_all_commit_then_run(variant):
-    """Another correct path: pull every experiment, apply, commit, then run on the new commit."""
+    """Another correct path: pull every experiment, apply, commit, then recompute on the new commit."""
     sh(variant, "dvc exp pull -q origin && dvc exp apply -q my-better-exp")
-    sh(variant, "git add -A && git commit -qm 'Expérience du collègue' && dvc exp run -q")
+    sh(variant, "git add -A && git commit -qm 'Expérience du collègue' && dvc exp run -q -f")
     verdict = judge(variant, "06")
     assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
 

@@ -18,7 +18,7 @@ from tests import variants
 from tests.conftest import TinyProject, snapshot
 
 CHAPTER = chapters.get("05")
-RIGHT = ["0", "3 4", "2 3 4", "1 2 3 4"]  # the solution's answers, stages numbered in pipeline order
+RIGHT = ["0", "3 4", "2 3 4", "1 2 3 4 5"]  # the solution's answers, stages numbered in pipeline order
 
 
 def two_data_versions(project):
@@ -63,10 +63,10 @@ def test_right_predictions_score_full_marks_and_nothing_changes(solved, capsys):
     project = solved
     before = snapshot(project.path)
     said = take(project, capsys, *RIGHT)
-    assert "Vos étapes : 1) data_extraction  2) data_preprocessing  3) train  4) evaluate" in said
+    assert "Vos étapes : 1) data_extraction  2) data_preprocessing  3) train  4) evaluate  5) data_report" in said
     assert said.count("✔ Juste") == 4 and "4/4 prédictions justes." in said
     assert "Q4. Vous revenez aux données du tag chapter02-v1" in said
-    assert "✔ Juste : DVC relance « data_extraction », « data_preprocessing », « train » et « evaluate »." in said
+    assert "✔ Juste : DVC relance « data_extraction », « data_preprocessing », « train », « evaluate » et « data_report »." in said
     assert "✔ Juste : DVC ne relance aucune étape." in said
     assert snapshot(project.path) == before  # the learner's files, cache and git untouched
     assert take(project, capsys, *RIGHT) == said  # the same project, the same quiz
@@ -74,7 +74,7 @@ def test_right_predictions_score_full_marks_and_nothing_changes(solved, capsys):
 
 def test_a_wrong_prediction_is_explained_from_the_pipeline(solved, capsys):
     project = solved
-    said = take(project, capsys, "0", "3", "1 2 3 4", "1 2 3 4")
+    said = take(project, capsys, "0", "3", "1 2 3 4", "1 2 3 4 5")
     assert "✘ DVC relance « train » et « evaluate » ; vous aviez prédit : « train »." in said
     assert "« evaluate » est relancée : elle lit model.h5, que « train » réécrit." in said
     assert "« data_extraction » n'est pas relancée : ni data_preprocessing.py ni aucun fichier réécrit" in said
@@ -85,12 +85,12 @@ def test_a_wrong_prediction_is_explained_from_the_pipeline(solved, capsys):
 def test_the_original_bug_shows_in_what_dvc_does(project, capsys):
     """Evaluation without model.h5: DVC does not re-run it after retraining, and the expected pipeline would."""
     project.become(variants.BROKEN["original bug: evaluation without model.h5"])
-    said = take(project, capsys, "0", "3 4", "2 3 4", "1 2 3 4")
+    said = take(project, capsys, "0", "3 4", "2 3 4", "1 2 3 4 5")
     assert "✘ DVC relance « train » ; vous aviez prédit : « train » et « evaluate »." in said
     assert "« evaluate » n'est pas relancée : ni train.py ni aucun fichier réécrit par une étape relancée" in said
     assert "Dans la pipeline attendue, « evaluate » serait relancée aussi : il manque une dépendance à la " \
            "vôtre (make dag-chapter05)." in said
-    right = take(project, capsys, "0", "3", "2 3 4", "1 2 3 4")  # right for their pipeline: still told
+    right = take(project, capsys, "0", "3", "2 3 4", "1 2 3 4 5")  # right for their pipeline: still told
     assert "4/4 prédictions justes." in right
     assert right.count("« evaluate » serait relancée aussi") == 1  # after train.py (it reads preprocessed too)
 
@@ -98,8 +98,8 @@ def test_the_original_bug_shows_in_what_dvc_does(project, capsys):
 def test_answers_by_name_misspelt_or_not_understood(project, capsys):
     project.become(variants.CORRECT["other stage names, flow style, ./ paths, python3"])
     said = take(project, capsys, "aucune", "fitt, EVAL", "what?", "", "features fit eval", "x", "y", "z")
-    assert "Vos étapes : 1) extract  2) features  3) fit  4) eval" in said
-    assert "Je n'ai pas compris « what? » : tapez des numéros de 1 à 4, des noms d'étapes, ou 0." in said
+    assert "Vos étapes : 1) extract  2) features  3) fit  4) eval  5) count" in said
+    assert "Je n'ai pas compris « what? » : tapez des numéros de 1 à 5, des noms d'étapes, ou 0." in said
     assert "Tapez votre prédiction : des numéros ou des noms d'étapes, ou 0 pour aucune." in said
     assert "Question passée : elle ne compte pas." in said  # Q4: three answers not understood, not scored
     assert "3/3 prédictions justes." in said

@@ -22,7 +22,9 @@ from kit import KIT_ROOT
 from kit.shell import run, sh
 
 TINY_SCRIPTS = Path(__file__).parent / "tiny"
-SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "dvc.yaml"
+# The chapter's whole solution: the four stages and the learner's own ("À vous"), with its script.
+SOLUTION_DVC_YAML = KIT_ROOT / "solutions" / "05-pipeline" / "own" / "dvc.yaml"
+OWN_SCRIPT = KIT_ROOT / "solutions" / "05-pipeline" / "own" / "data_report.py"
 
 
 def build(root, name="Test", email="test@example.org"):
@@ -35,6 +37,7 @@ def build(root, name="Test", email="test@example.org"):
     (root / "base.h5").write_bytes(b"\x89HDF fake base model")
     for script in TINY_SCRIPTS.glob("*.py"):
         shutil.copyfile(script, root / script.name)
+    shutil.copyfile(OWN_SCRIPT, root / OWN_SCRIPT.name)  # the learner's own stage's script, written
     sh(root, f"git init -q -b main && git config user.name '{name}' && git config user.email {email}")
     sh(root, "dvc init -q && dvc config core.analytics false && dvc add -q data base.h5")
     sh(root, "git add -A && git commit -qm start && git tag chapter05")
@@ -159,6 +162,18 @@ def evaluate_touches_features(project, spec):
     append(project, "evaluate.py", "\nwith open('preprocessed/test_labels.npy', 'a') as f:\n    f.write(' 0')\n")
 
 
+def no_own_stage(project, spec):
+    del spec["stages"]["data_report"]
+
+
+def own_stage_beside_the_pipeline(project, spec):
+    spec["stages"]["data_report"] = {"cmd": "ls data > listing.txt", "deps": ["data"], "outs": ["listing.txt"]}
+
+
+def own_script_undeclared(project, spec):
+    spec["stages"]["data_report"]["deps"].remove("data_report.py")
+
+
 def badly_indented(project, spec):
     return "stages:\n  extract:\n    cmd: python data_extraction.py\n     deps: [data]\n"
 
@@ -199,6 +214,9 @@ BROKEN = {
     "a script crashes after 30 MB of output": Variant(crash_after_huge_output, "test_runs_from_scratch",
                                                       "stage_failed"),
     "dvc.yaml badly indented": Variant(badly_indented, "test_dvc_yaml_loads", "yaml_syntax", runs=False),
+    "no stage of one's own": Variant(no_own_stage, "test_own_stage", "own_stage_missing"),
+    "own stage beside the pipeline": Variant(own_stage_beside_the_pipeline, "test_own_stage", "own_stage_unconnected"),
+    "own stage's script undeclared": Variant(own_script_undeclared, "test_own_stage", "own_stage_script_undeclared"),
 }
 
 CORRECT = {
@@ -211,6 +229,9 @@ CORRECT = {
             "fit": {"cmd": "python train.py", "deps": ["train.py", "preprocessed"], "outs": [{"model.h5": {"cache": True}}]},
             "eval": {"cmd": "python evaluate.py", "deps": ["evaluate.py", "model.h5", "preprocessed"],
                      "metrics": ["metrics.json"]},
+            # Their own stage: a plain output, its script run from the shell's view of the path.
+            "count": {"cmd": "python3 ./data_report.py", "deps": ["./data_report.py", "subset/"],
+                      "outs": ["data_report.json"]},
         }
     }),
     # Written by hand: comments, flow and block lists, one dependency per file.
@@ -242,6 +263,11 @@ stages:
     metrics:
       - metrics.json:
           cache: false
+  e:  # my own: a report on the data, after the model (one list of commands)
+    cmd:
+      - python data_report.py
+    deps: [data_report.py, subset, model.h5]
+    metrics: [data_report.json]
 """),
 }
 

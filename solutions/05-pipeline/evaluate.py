@@ -1,5 +1,6 @@
 """Step 4: measure the model's accuracy on the test features."""
 
+import json
 import os
 
 # Keep TensorFlow quiet: no C++ logs, no oneDNN notice (set before importing it).
@@ -18,4 +19,4 @@ test_loss, test_acc = model.evaluate(test_features, test_labels, verbose=0)
 print(f"test accuracy: {test_acc:.3f}")
 
 with open("metrics.json", "w", encoding="utf-8") as f:
-    f.write(f"{{\"test_accuracy\": {test_acc}}}\n")
+    json.dump({"test_accuracy": test_acc}, f)
