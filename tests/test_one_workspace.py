@@ -42,6 +42,10 @@ stages:
     metrics:
       - metrics.json:
           cache: false
+  count:  # their own stage (chapter 05's "À vous"): a shell command, no script
+    cmd: ls subset/train/cat > cats.txt
+    deps: [subset]
+    outs: [cats.txt]
 """
 
 
