@@ -185,8 +185,11 @@ def downstream_of(stages, name):
 
 
 def own_script(sandbox, stage):
-    """The project file a stage's command runs (its script: a .py, or another file it names), or None."""
-    named = [token for token in pipeline.command_tokens(stage.cmd) if (sandbox / stage.wdir / token).is_file()]
+    """The project file a stage's command runs (its script: a .py, or another file it names), or None.
+
+    What the stage writes is not its script, even when the command names it (`ls subset > counts.txt`)."""
+    named = [token for token in pipeline.command_tokens(stage.cmd) if (sandbox / stage.wdir / token).is_file()
+             and not any(pipeline.overlaps(project_path(stage, token), out) for out in stage.outs)]
     return next((token for token in named if token.endswith(".py")), named[0] if named else None)
 
 

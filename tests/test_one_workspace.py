@@ -120,7 +120,7 @@ def follow_the_course(ws):
     sh(ws, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp")
     assert "fit" in yaml.safe_load((ws / "dvc.yaml").read_text())["stages"]  # her change, on the learner's pipeline
     assert yaml.safe_load((ws / "params.yaml").read_text()) == {"train": {"epochs": 40}}
-    sh(ws, "dvc exp run -q")
+    sh(ws, "dvc exp run -q --force")  # a real reproduction, as chapter 06 asks
 
     carried_on("07", ws)
     pipeline = yaml.safe_load((ws / "dvc.yaml").read_text())
