@@ -331,7 +331,7 @@ def test_a_board_down_or_silent_changes_nothing_in_a_check(tiny, learner_env):
     """The same exit code and output with a board that is down (a closed port) and with one that accepts the
     connection but never answers; the check returns while that board still holds the sender's connection."""
     plain = tiny.check()
-    assert plain.returncode == 1 and "0/15" in plain.output
+    assert plain.returncode == 1 and "0/16" in plain.output
     board_of = {board_client.TOKEN_VARIABLE: "secret", board_client.LEARNER_VARIABLE: "ada"}
     down = tiny.check(env={board_client.URL_VARIABLE: f"http://127.0.0.1:{free_port()}", **board_of})
     assert (down.returncode, down.output) == (plain.returncode, plain.output)
@@ -366,7 +366,7 @@ def test_a_joined_check_posts_its_verdict_and_grading_does_not(live, tiny, learn
     assert state.load(tiny.path, board_client.STATE) == {"url": live.url, "token": live.token, "learner": name}
     verdict = tiny.check()
     kept = live.wait_for(lambda learners: name in learners)[name]["05"]
-    assert kept["score"] == 0 and kept["total"] == len(verdict.checks) == 15
+    assert kept["score"] == 0 and kept["total"] == len(verdict.checks) == 16
     assert [check["status"] for check in kept["checks"]] == [check.status for check in verdict.checks.values()]
     assert [check["title"] for check in kept["checks"]] == [check.title for check in verdict.checks.values()]
 
@@ -376,7 +376,7 @@ def test_a_joined_check_posts_its_verdict_and_grading_does_not(live, tiny, learn
     assert state.load(tmp_path / "subs" / "zoe", board_client.STATE)["token"] == live.token
     grade = grading.grade_one(chapters.get("05"), "zoe", tmp_path / "subs" / "zoe", tmp_path / "root",
                               sandboxed=jail.problem() is None)
-    assert grade.problem is None and len(grade.checks) == 15  # judged...
+    assert grade.problem is None and len(grade.checks) == 16  # judged...
     time.sleep(3)  # ...and a post, had one started, would have arrived by now
     assert live.learners()[name]["05"]["received"] == received
 

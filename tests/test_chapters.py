@@ -21,14 +21,17 @@ def test_published_chapter_has_hints_from_a_nudge_to_nearly_the_answer(chapter):
 
 
 def test_chapter05_evaluate_is_chapter04s_plus_the_snippet_of_the_text():
-    """The solution's evaluate.py is the learner's, plus exactly the code the chapter tells them to add."""
+    """The solution's evaluate.py is the learner's, plus exactly what the chapter tells them to add:
+    `import json` among the imports, and the snippet at the end."""
     import re
 
     text = (KIT_ROOT / "chapters" / "05-pipeline" / "README.md").read_text(encoding="utf-8")
     snippet = next(block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "metrics.json" in block)
+    assert "ajoutez\n`import json` aux imports" in text
     before = (KIT_ROOT / "solutions" / "04-decoupage-du-notebook" / "evaluate.py").read_text(encoding="utf-8")
     after = (KIT_ROOT / "solutions" / "05-pipeline" / "evaluate.py").read_text(encoding="utf-8")
-    assert after == before + "\n" + snippet
+    assert after.replace("import json\n", "", 1) == before + "\n" + snippet
+    assert after.index("import json\n") < after.index("import os\n")
 
 
 def test_one_vocabulary_of_steps():

@@ -62,10 +62,58 @@ def test_variant_separate_commits_and_extra_history(start):
     workspace.get_data(start, 2)
     sh(start, "dvc add -q data && git add -A && git commit -qm v2 && git tag chapter02-v2")
     sh(start, "git checkout -q chapter02-v1 && dvc checkout -q && git checkout -q main && dvc checkout -q")
+    # Version 3 made on main, then undone with git revert: as right as a branch of its own.
+    sh(start, "rm data/*.49[0-9].jpg && dvc add -q data && git commit -qam v3 && git tag chapter02-v3")
+    sh(start, "git revert --no-edit HEAD >/dev/null && dvc checkout -q")
     verdict = judge(start, "02")
     assert verdict.failed() == {}, verdict.output
     assert run(["git", "status", "--porcelain"], cwd=start).output == ""
     assert git(start, "tag").count("chapter02") >= 3
+
+
+def solve_before_version3(start):
+    solve_until(start, {"run": "git checkout -q -b donnees-v3 && rm data/cat.49?.jpg data/dog.49?.jpg && dvc add -q data"})
+
+
+@pytest.mark.parametrize("removed, says", [
+    ("data/cat.48?.jpg data/dog.48?.jpg", "doubtful_kept"),  # the wrong ten of each
+    ("data/cat.49?.jpg data/dog.49?.jpg data/cat.0.jpg", "images_missing"),
+])
+def test_version3_with_other_images(start, removed, says):
+    solve_before_version3(start)
+    sh(start, f"git checkout -q -b trial && rm {removed} && dvc add -q data && git commit -qam v3 && git tag chapter02-v3")
+    sh(start, "git checkout -q main && dvc checkout -q")
+    verdict = judge(start, "02")
+    assert verdict.failed() == {"test_version3_files[chapter02-v3]": "version3_wrong"}, verdict.output
+    words = {"doubtful_kept": "20 images douteuses encore là", "images_missing": "1 images de la version 2 manquent"}
+    assert words[says] in verdict.checks["test_version3_files[chapter02-v3]"].message
+
+
+def test_version3_tag_before_its_commit(start):
+    """The tag put on the v2 commit, version 3 committed after it: the message names the right commit."""
+    solve_before_version3(start)
+    sh(start, "git tag chapter02-v3 && git checkout -q -b trial && rm data/*.49?.jpg && dvc add -q data")
+    sh(start, "git commit -qam v3 && git checkout -q main && dvc checkout -q")
+    right = git(start, "rev-parse", "--short", "trial")
+    verdict = judge(start, "02")
+    assert verdict.failed() == {"test_version3_files[chapter02-v3]": "tag_on_wrong_commit"}, verdict.output
+    assert f"git tag -f chapter02-v3 {right}" in verdict.checks["test_version3_files[chapter02-v3]"].message
+
+
+@pytest.mark.parametrize("ending, says", [
+    ("", "not_back_on_version2"),                                              # stayed on the trial branch
+    ("git checkout -q main", "data_not_checked_out"),                          # git checkout without dvc checkout
+    ("git checkout -q chapter02-v2 && dvc checkout -q", "head_detached"),      # on the tag, not on a branch
+    ("git checkout -q main && git checkout -q donnees-v3 -- data.dvc", "dvcfile_not_restored"),
+])
+def test_not_back_on_version2(tmp_path, ending, says):
+    path = started("02", tmp_path / "ws")
+    for step in SOLUTION[:-1]:  # all but the return to main
+        workspace.apply_step(path, step)
+    if ending:
+        sh(path, ending)
+    verdict = judge(path, "02")
+    assert verdict.failed() == {"test_back_on_version2": says}, verdict.output
 
 
 def test_tag_on_the_wrong_commit_says_how_to_move_it(tmp_path):

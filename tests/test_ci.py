@@ -122,7 +122,7 @@ def test_a_check_writes_junit_and_results_json_for_the_ci(tiny, tmp_path):
     assert proc.returncode == 0, proc.stdout
     suite = ET.parse(tmp_path / "results" / "junit.xml").getroot()[0]
     results = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
-    assert int(suite.get("tests")) == results["max_score"] == results["score"] == 15
+    assert int(suite.get("tests")) == results["max_score"] == results["score"] == 16
 
 
 def test_the_kits_own_remote_is_used_only_when_a_ci_can_reach_it(monkeypatch):

@@ -97,11 +97,15 @@ def follow_the_course(ws):
     sh(ws, "dvc init -q && dvc add -q data base.h5 && git add -A && git commit -qm 'data v1' && git tag chapter02-v1")
     workspace.get_data(ws, 2)
     sh(ws, "dvc add -q data && git add data.dvc && git commit -qm 'data v2' && git tag chapter02-v2")
+    # Version 3 on main, then main brought back to version 2 by committing v2's data.dvc again.
+    sh(ws, "rm data/*.49?.jpg && dvc add -q data && git commit -qam 'data v3' && git tag chapter02-v3"
+           " && git checkout chapter02-v2 -- data.dvc && dvc checkout -q && git commit -qam 'back to v2'")
 
     carried_on("03", ws)
     remote = workspace.default_remote(ws)
     sh(ws, f"dvc remote add -d stockage {remote} && git add .dvc/config && git commit -qm 'remote' && dvc push -q"
-           " && git checkout chapter02-v1 -- data.dvc && dvc push -q data.dvc && git checkout HEAD -- data.dvc")
+           " && for v in 1 3; do git checkout chapter02-v$v -- data.dvc && dvc push -q data.dvc; done"
+           " && git checkout HEAD -- data.dvc")
 
     carried_on("04", ws)  # the four scripts, as the notebook's cells; the learner's, left uncommitted
     for script in (SOLUTIONS / "04-decoupage-du-notebook").glob("*.py"):
