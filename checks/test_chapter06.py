@@ -1,4 +1,5 @@
-"""Chapter 06, "Récupérer une expérience distante": pulled, applied, reproduced, recomputed, nothing lost.
+"""Chapter 06, "Récupérer une expérience distante": pulled, applied, reproduced, recomputed, nothing lost,
+and an experiment of the learner's own shared on `origin` ("À vous"), its outputs on the DVC remote.
 
 Experiments are read from the sandbox's git refs (refs/exps) and through
 `dvc exp show`; the colleague's files are read from the experiment's commit.
@@ -12,8 +13,8 @@ import math
 import pytest
 
 from checks.messages import CheckFailed
-from checks.pipeline import (EXPERIMENT_REF, experiment_refs, ran_here, recorded_outputs, show_experiments,
-                             stages_rerun_by, yaml_at)
+from checks.pipeline import (EXPERIMENT_REF, experiment_refs, opened_repo, ran_here, recorded_outputs,
+                             show_experiments, stages_rerun_by, yaml_at)
 from kit import state
 from kit.shell import run
 
@@ -112,3 +113,52 @@ def test_own_experiments_kept(sandbox, workspace):
 def pipeline_experiment(ref):
     """Whether a recorded ref is an experiment (not DVC's bookkeeping under refs/exps)."""
     return bool(EXPERIMENT_REF.match(ref))
+
+
+def shared_experiments(project):
+    """{name: commit} of the experiments on the git remote `origin`, their commits fetched into `project`."""
+    listing = run(["git", "ls-remote", "origin", "refs/exps/*"], cwd=project, timeout=60)
+    if not listing.ok:
+        raise CheckFailed("origin_unreachable", problem=listing.last_lines(1))
+    found = {}
+    for sha, ref in (line.split() for line in listing.output.splitlines() if line.strip()):
+        match = EXPERIMENT_REF.match(ref)
+        if match:
+            found[match.group(3)] = sha
+            run(["git", "fetch", "-q", "origin", f"{ref}:{ref}"], cwd=project, timeout=60)  # the sandbox's refs only
+    return found
+
+
+def outputs_missing_on_remote(project, sha):
+    """The DVC-cached outputs of commit `sha` (its dvc.lock) that the default DVC remote lacks."""
+    lock = yaml_at(project, sha, "dvc.lock")
+    stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
+    in_git = set(run(["git", "ls-tree", "-r", "--name-only", sha], cwd=project).output.splitlines())
+    outs = {out["path"]: out.get("md5") for entry in stages.values() if isinstance(entry, dict)
+            for out in entry.get("outs") or [] if isinstance(out, dict) and out.get("path") not in in_git}
+    try:
+        with opened_repo(project) as repo:
+            odb = repo.cloud.get_remote_odb(None, "exp push")
+            return sorted(path for path, md5 in outs.items() if not md5 or not odb.exists(md5))
+    except Exception as error:  # noqa: BLE001 - no default remote, unreachable...
+        raise CheckFailed("origin_unreachable", problem=str(error)[:200]) from None
+
+
+def differs_from(project, colleague, sha):
+    """Whether experiment `sha` changed code or parameters otherwise than Camille's did."""
+    changed = changed_by(project, sha)
+    return bool(changed) and run(["git", "diff", "--quiet", colleague, sha, "--", *changed], cwd=project).returncode == 1
+
+
+def test_own_experiment_shared(sandbox, colleague):
+    """An experiment on `origin` that is not Camille's (other code or parameters), with its outputs pushed."""
+    shared = {name: sha for name, sha in shared_experiments(sandbox).items() if name != NAME}
+    if not shared:
+        raise CheckFailed("own_experiment_not_shared", name=NAME)
+    own = {name: sha for name, sha in shared.items() if differs_from(sandbox, colleague, sha)}
+    if not own:
+        raise CheckFailed("shared_experiment_is_camilles", names=", ".join(sorted(shared)), name=NAME)
+    missing = {name: outputs_missing_on_remote(sandbox, sha) for name, sha in sorted(own.items())}
+    if all(missing.values()):
+        name, paths = next(iter(missing.items()))
+        raise CheckFailed("shared_outputs_missing", name=name, paths=", ".join(paths))

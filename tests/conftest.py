@@ -16,8 +16,8 @@ import yaml
 
 from checks.sandbox import copy_project
 from checks.result import FAILED, ChapterResult
-from kit import KIT_ROOT, workspace
-from kit.shell import kit_env, run, sh
+from kit import KIT_ROOT, colleague, workspace
+from kit.shell import git, kit_env, run, sh
 
 from tests import variants
 from tests.variants import solution_spec  # noqa: F401 - the tests' usual import
@@ -126,7 +126,13 @@ def snapshot(path):
 
 
 def copy_workspace(source, target):
-    return copy_project(source, target)
+    """A copy of a workspace that tests may change freely: its git remote `origin` (chapter 06 on) copied too."""
+    copied = copy_project(source, target)
+    origin = colleague.origin_of(source)
+    if origin.is_dir():
+        shutil.copytree(origin, colleague.origin_of(copied), symlinks=True)
+        git(copied, "remote", "set-url", "origin", str(colleague.origin_of(copied)))
+    return copied
 
 
 @pytest.fixture(scope="session")

@@ -39,23 +39,39 @@ def test_pulled_not_applied(variant):
     sh(variant, "dvc exp pull -q origin my-better-exp")
     assert judge(variant, "06").failed() == {"test_experiment_applied": "experiment_not_applied",
                                              "test_experiment_reproduced": "experiment_not_reproduced",
-                                             "test_experiment_recomputed": "experiment_not_recomputed"}
+                                             "test_experiment_recomputed": "experiment_not_recomputed",
+                                             "test_own_experiment_shared": "own_experiment_not_shared"}
 
 
 def test_applied_not_run(variant):
     sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp")
     assert judge(variant, "06").failed() == {"test_experiment_reproduced": "experiment_not_reproduced",
-                                             "test_experiment_recomputed": "experiment_not_recomputed"}
+                                             "test_experiment_recomputed": "experiment_not_recomputed",
+                                             "test_own_experiment_shared": "own_experiment_not_shared"}
 
 
 def test_a_rerun_that_computes_nothing_is_told_from_a_real_one(variant):
     """`dvc exp run` right after apply skips every stage: same accuracy, nothing reproduced; --force recomputes."""
     sh(variant, "dvc exp pull -q origin my-better-exp && dvc exp apply -q my-better-exp && dvc exp run -q")
     verdict = judge(variant, "06")
-    assert verdict.failed() == {"test_experiment_recomputed": "experiment_not_recomputed"}, verdict.output
+    assert verdict.failed() == {"test_experiment_recomputed": "experiment_not_recomputed",
+                                "test_own_experiment_shared": "own_experiment_not_shared"}, verdict.output
     message = verdict.checks["test_experiment_recomputed"].message
     assert "train" in message and "--force" in message
     sh(variant, "dvc exp run -q --force")
+    assert judge(variant, "06").failed() == {"test_own_experiment_shared": "own_experiment_not_shared"}
+    # Pushing the reproduction is sharing Camille's files again; an experiment of one's own, with
+    # --no-cache, leaves its outputs behind; pushed again without it, everything is there.
+    sh(variant, "dvc exp push -q origin $(dvc exp show --json | python -c \"import json,sys; "
+                "print([e['name'] for r in json.load(sys.stdin) for e in r.get('experiments') or [] "
+                "if e.get('name') not in ('my-better-exp', 'mon-essai')][0])\")")
+    assert judge(variant, "06").failed() == {"test_own_experiment_shared": "shared_experiment_is_camilles"}
+    sh(variant, "dvc exp run -q -S train.epochs=7 -n sept && dvc exp push -q --no-cache origin sept"
+                " && dvc exp apply -q my-better-exp")
+    verdict = judge(variant, "06")
+    assert verdict.failed() == {"test_own_experiment_shared": "shared_outputs_missing"}, verdict.output
+    assert "model.h5" in verdict.checks["test_own_experiment_shared"].message
+    sh(variant, "dvc exp push -q origin sept")
     assert judge(variant, "06").failed() == {}
 
 
@@ -83,6 +99,9 @@ def test_variant_pull_all_commit_then_run(variant):
     """Another correct path: pull every experiment, apply, commit, then recompute on the new commit."""
     sh(variant, "dvc exp pull -q origin && dvc exp apply -q my-better-exp")
     sh(variant, "git add -A && git commit -qm 'Expérience du collègue' && dvc exp run -q -f")
+    # Their own experiment: params.yaml edited by hand on the new commit, run, pushed, then undone.
+    sh(variant, "sed -i 's/epochs: 40/epochs: 12/' params.yaml && dvc exp run -q -n douze"
+                " && dvc exp push -q origin douze && git checkout -- . && dvc checkout -q")
     verdict = judge(variant, "06")
     assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
 
