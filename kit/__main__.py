@@ -133,7 +133,7 @@ def cmd_reset(args):
     target, backup = kit("reset").reset(chapter, args.workspace, args.file)
     print(lang.say("reset", "done", name=args.file, chapter=chapter.number, tag=chapter.tag))
     if backup:
-        print(lang.say("reset", "kept", backup=backup.name))
+        print(lang.say("reset", "kept", backup=backup.relative_to(Path(args.workspace).resolve()).as_posix()))
 
 
 def cmd_dag(args):

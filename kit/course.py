@@ -6,6 +6,9 @@ DATASETS = {"v1": 250, "v2": 500}  # images per class in each version of the dat
 # The data and the base model are never committed to git: untracked in
 # chapter 01, tracked by DVC (and git-ignored) from chapter 02 on.
 NOT_IN_GIT = ("data", "base.h5")
+# Where the kit keeps the learner's versions of the files it puts back (make reset-chapterNN), in the
+# workspace but ignored by git (.git/info/exclude): never taken for the learner's work, never committed.
+BACKUPS = ".kit-backups"
 # The project's four scripts, in pipeline order (the notebook step each comes from: kit/notebook.toml).
 SCRIPTS = ("data_extraction.py", "data_preprocessing.py", "train.py", "evaluate.py")
 # What they produce: recomputable, so never in git (DVC outputs from chapter 05 on).

@@ -18,6 +18,7 @@ import watchfiles
 from checks import messages
 from checks.result import ChapterResult
 from kit import KIT_ROOT, chapters, lang, state
+from kit.course import BACKUPS
 from kit.shell import git, kit_env
 
 CHECKS = KIT_ROOT / "checks"
@@ -142,6 +143,9 @@ def status(workspace):
     else:
         step = "next_check" if following.number in begun else "next_start"
         print(lang.say("status", step, folder=following.name, chapter=following.number))
+    backups = [path for path in (workspace / BACKUPS).rglob("*") if path.is_file()]
+    if backups:
+        print(lang.say("status", "backups", count=len(backups), folder=BACKUPS))
     return 0
 
 

@@ -4,9 +4,10 @@ The start of chapter NN is the commit the kit tagged `chapterNN` when it built
 (or carried on) the workspace: the exercise files as the kit gave them, the
 scripts chapter 04 made from the notebook, or, for a learner who carried on
 their own project, their work as it was when they started the chapter. The
-learner's current version is kept beside the file (`NAME.backup-DATE`), so
-nothing is lost; a file that was not in the start is refused, with the list of
-those that were.
+learner's current version is kept in the workspace's `.kit-backups/DATE/`
+folder, which git ignores (so the kit never takes it for the learner's work,
+and it is never committed): nothing is lost. A file that was not in the start
+is refused, with the list of those that were.
 """
 
 import subprocess
@@ -14,7 +15,9 @@ import time
 from pathlib import Path
 
 from kit import KitError, lang
+from kit.course import BACKUPS
 from kit.shell import git
+from kit.workspace import exclude_locally
 
 NOT_RESETTABLE = (".dvc/", ".dvcignore")  # DVC's own files: not the learner's exercise
 
@@ -45,7 +48,11 @@ def reset(chapter, workspace, name):
     target = workspace / wanted
     backup = None
     if target.exists() or target.is_symlink():
-        backup = target.with_name(f"{target.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
+        exclude_locally(workspace, [f"{BACKUPS}/"])  # workspaces made before the kit excluded it
+        backup = workspace / BACKUPS / time.strftime("%Y%m%d-%H%M%S") / wanted
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        if backup.exists():  # twice in the same second
+            backup = backup.with_name(f"{backup.name}.{time.time_ns()}")
         target.rename(backup)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from kit import KIT_ROOT, KitError, chapters, colleague, lang, notebook, state
-from kit.course import DATASETS, NOT_IN_GIT
+from kit.course import BACKUPS, DATASETS, NOT_IN_GIT
 from kit.shell import git, run, sh
 
 IMAGES = KIT_ROOT / "data" / "images"
@@ -191,7 +191,18 @@ def copy_exercise(chapter, workspace, keep=False):
 
 # What tools leave in the project that is nobody's work: kept out of git status and of
 # experiment commits, without touching the learner's own .gitignore (.git/info/exclude).
-LOCAL_EXCLUDES = (".ipynb_checkpoints/", "__pycache__/")
+LOCAL_EXCLUDES = (".ipynb_checkpoints/", "__pycache__/", f"{BACKUPS}/")
+
+
+def exclude_locally(workspace, patterns):
+    """Add `patterns` to the repository's own ignore list (.git/info/exclude), once each."""
+    exclude = Path(workspace) / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(exist_ok=True)
+    present = exclude.read_text(encoding="utf-8").splitlines() if exclude.is_file() else []
+    missing = [pattern for pattern in patterns if pattern not in present]
+    if missing:
+        with exclude.open("a", encoding="utf-8") as handle:
+            handle.write("".join(f"{pattern}\n" for pattern in missing))
 
 
 def default_identity():
@@ -202,10 +213,7 @@ def default_identity():
 def init_repo(workspace):
     workspace.mkdir(parents=True)
     git(workspace, "init", "-q", "-b", "main")
-    exclude = workspace / ".git" / "info" / "exclude"
-    exclude.parent.mkdir(exist_ok=True)
-    with exclude.open("a", encoding="utf-8") as handle:
-        handle.write("".join(f"{pattern}\n" for pattern in LOCAL_EXCLUDES))
+    exclude_locally(workspace, LOCAL_EXCLUDES)
     for key, value in zip(("user.name", "user.email"), default_identity()):
         if not git(workspace, "config", key, check=False):
             git(workspace, "config", key, value)

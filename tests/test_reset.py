@@ -16,9 +16,12 @@ def test_a_file_goes_back_to_its_start_and_the_learners_version_is_kept(tiny):
     tiny.write("notes.txt", "untouched")
     target, backup = reset.reset(chapters.get("05"), tiny.path, "train.py")
     assert target.read_text(encoding="utf-8") == START
-    assert backup.name.startswith("train.py.backup-") and backup.read_text() == "print('my own training')\n"
+    assert backup.parent.parent == tiny.path / ".kit-backups" and backup.name == "train.py"
+    assert backup.read_text() == "print('my own training')\n"
     assert (tiny.path / "notes.txt").read_text() == "untouched"
-    assert git(tiny.path, "status", "--porcelain", "--", "train.py") == ""
+    assert git(tiny.path, "status", "--porcelain", "--", "train.py", ".kit-backups") == ""
+    _, again = reset.reset(chapters.get("05"), tiny.path, "train.py")  # twice, even in the same second
+    assert again != backup and again.read_text() == START and backup.read_text() == "print('my own training')\n"
 
 
 @pytest.mark.parametrize("spelling", ["./train.py", "ABSOLUTE"])
@@ -57,3 +60,24 @@ def test_make_reset_without_file_says_how(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kit", "reset", "05", "", "--workspace", str(tmp_path)],
                           cwd=KIT_ROOT, env=kit_env(), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "make reset-chapter05 FILE=" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_reset_then_solve_then_check(tmp_path):
+    """The kit's own backup is not the learner's work: solve goes ahead, the chapter passes, status lists the copy."""
+    from tests.conftest import judge, started
+
+    path = started("02", tmp_path / "ws")
+    (path / ".gitignore").write_text("broken\n", encoding="utf-8")
+    env = kit_env()
+    said = subprocess.run([sys.executable, "-m", "kit", "reset", "02", ".gitignore", "--workspace", str(path)],
+                          cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    assert said.returncode == 0 and ".kit-backups/" in said.stdout, said.stdout + said.stderr
+    assert ".kit-backups" not in git(path, "status", "--porcelain", "--untracked-files=all")
+    solved = subprocess.run([sys.executable, "-m", "kit", "solve", "02", "--workspace", str(path)],
+                            cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert judge(path, "02").failed() == {}
+    assert ".kit-backups" not in git(path, "ls-tree", "-r", "--name-only", "HEAD")
+    status = subprocess.run([sys.executable, "-m", "kit", "status", "--workspace", str(path)],
+                            cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    assert "1 fichier(s) dans .kit-backups/" in status.stdout, status.stdout
