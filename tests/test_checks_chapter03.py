@@ -37,14 +37,16 @@ def test_not_pushed(start, tmp_path):
 
 
 def test_tagged_version_not_pushed(start, tmp_path):
-    """A plain dvc push sends version 2 only: chapter02-v1's listing stays local. The message's command fixes it."""
+    """A plain dvc push sends version 2 only: the listings of chapter02-v1 and -v3 stay local.
+    Each message names one tag, and its command fixes it."""
     sh(start, f"dvc remote add -d default {tmp_path / 'remote'} && dvc push -q && git commit -qam remote")
-    verdict = judge(start, "03")
-    assert verdict.failed() == {"test_tagged_versions_can_be_pulled": "tag_version_not_pushed"}, verdict.output
-    message = verdict.checks["test_tagged_versions_can_be_pulled"].message
-    command = "git checkout chapter02-v1 -- data.dvc && dvc push data.dvc && git checkout HEAD -- data.dvc"
-    assert command in message
-    sh(start, command)
+    for tag in ("chapter02-v1", "chapter02-v3"):
+        verdict = judge(start, "03")
+        assert verdict.failed() == {"test_tagged_versions_can_be_pulled": "tag_version_not_pushed"}, verdict.output
+        message = verdict.checks["test_tagged_versions_can_be_pulled"].message
+        command = f"git checkout {tag} -- data.dvc && dvc push data.dvc && git checkout HEAD -- data.dvc"
+        assert command in message
+        sh(start, command)
     assert judge(start, "03").failed() == {}
 
 
@@ -56,7 +58,8 @@ def test_remote_inside_workspace(start):
 def test_variant_relative_path(start):
     """`dvc remote add -d default ../ws-remote`, as the chapter suggests: DVC stores it relative to .dvc/."""
     sh(start, "dvc remote add -d default ../ws-remote && dvc push -q && git commit -qam remote")
-    sh(start, "git checkout -q chapter02-v1 -- data.dvc && dvc push -q data.dvc && git checkout -q HEAD -- data.dvc")
+    sh(start, "for v in 1 3; do git checkout -q chapter02-v$v -- data.dvc && dvc push -q data.dvc; done"
+              " && git checkout -q HEAD -- data.dvc")
     verdict = judge(start, "03")
     assert verdict.failed() == {}, verdict.output
 
