@@ -1,5 +1,7 @@
-"""Chapter 03, "Stockage distant": a default remote, pushed, that a colleague can pull from."""
+"""Chapter 03, "Stockage distant": a default remote, pushed, that a colleague can pull from;
+and ("À vous") a second remote, a backup outside the project, holding every version too."""
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from checks import pipeline
 from checks.messages import CheckFailed, phrase
 from checks.sandbox import pin_local_remotes
-from kit.shell import committed, git, run
+from kit.shell import git, run
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +35,16 @@ def test_remote_committed(sandbox, remote):
     from dvc.config import Config
 
     name, _ = remote
-    shared = Config(dvc_dir=str(sandbox / ".dvc"), validate=False).read("repo")
-    if shared["core"].get("remote") != name or name not in shared["remote"] or not committed(sandbox, ".dvc/config"):
+    # What a colleague's clone gets: .dvc/config as last committed (later changes, such as another remote
+    # added since, do not matter here).
+    shown = run(["git", "show", "HEAD:.dvc/config"], cwd=sandbox)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "config").write_text(shown.output if shown.ok else "", encoding="utf-8")
+        try:
+            shared = Config(dvc_dir=folder, validate=False).read("repo")
+        except Exception:  # noqa: BLE001 - a committed config DVC cannot read shares nothing
+            shared = {"core": {}, "remote": {}}
+    if shared["core"].get("remote") != name or name not in shared["remote"]:
         raise CheckFailed("remote_not_committed", name=name)
 
 
@@ -97,3 +107,42 @@ def pull_missing(clone):
     if missing or not run(["dvc", "status", "-q", *[path.name for path in dvcfiles]], cwd=clone).ok:
         return ", ".join(missing) or phrase("some_files")
     return ""
+
+
+def same_place(url, other):
+    """Whether two remote URLs name the same storage (local paths compared resolved)."""
+    if "://" in url or "://" in other:
+        return url.rstrip("/") == other.rstrip("/")
+    return Path(url).resolve() == Path(other).resolve()
+
+
+def test_backup_remote_has_every_version(sandbox, workspace, remote):
+    """Another remote than the default, elsewhere and outside the project, where every tag's data is too."""
+    from dvc.config import Config
+
+    default, default_url = remote
+    remotes = Config(dvc_dir=str(sandbox / ".dvc"), validate=False)["remote"]
+    others = {name: conf.get("url", "") for name, conf in remotes.items() if name != default}
+    if not others:
+        raise CheckFailed("no_backup_remote", default=default)
+    elsewhere = {name: url for name, url in others.items() if not same_place(url, default_url)}
+    if not elsewhere:
+        raise CheckFailed("backup_same_place", names=", ".join(others), default=default)
+    outside = {name: url for name, url in elsewhere.items()
+               if "://" in url or not Path(url).resolve().is_relative_to(workspace.resolve())}
+    if not outside:
+        name, url = next(iter(elsewhere.items()))
+        raise CheckFailed("backup_inside_workspace", name=name, url=url)
+    missing = {}
+    for name in outside:
+        try:
+            with pipeline.opened_repo(sandbox) as repo:
+                status = repo.status(cloud=True, remote=name, all_tags=True)
+        except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
+            raise CheckFailed("remote_unreachable", name=name, problem=str(error)[:200]) from None
+        new = [path for path, state in status.items() if state == "new"]
+        if not new:
+            return
+        missing[name] = len(new)
+    name, count = next(iter(missing.items()))
+    raise CheckFailed("backup_missing_data", name=name, count=count)

@@ -40,6 +40,7 @@ def test_tagged_version_not_pushed(start, tmp_path):
     """A plain dvc push sends version 2 only: the listings of chapter02-v1 and -v3 stay local.
     Each message names one tag, and its command fixes it."""
     sh(start, f"dvc remote add -d default {tmp_path / 'remote'} && dvc push -q && git commit -qam remote")
+    backup(start, tmp_path)
     for tag in ("chapter02-v1", "chapter02-v3"):
         verdict = judge(start, "03")
         assert verdict.failed() == {"test_tagged_versions_can_be_pulled": "tag_version_not_pushed"}, verdict.output
@@ -48,6 +49,37 @@ def test_tagged_version_not_pushed(start, tmp_path):
         assert command in message
         sh(start, command)
     assert judge(start, "03").failed() == {}
+
+
+def backup(project, folder, name="secours"):
+    """The chapter's own task done: a second remote in `folder`, every version pushed there."""
+    sh(project, f"dvc remote add {name} {folder / 'backup'} && dvc push -q -r {name} && for v in 1 3; do"
+                f" git checkout -q chapter02-v$v -- data.dvc && dvc push -q -r {name} data.dvc; done"
+                " && git checkout -q HEAD -- data.dvc")
+
+
+def test_backup_remote(start, tmp_path):
+    """No second remote; one in the same place as the default, or inside the project; one with the current
+    version only (a plain push); then every version."""
+    sh(start, f"dvc remote add -d default {tmp_path / 'remote'} && dvc push -q && git commit -qam remote")
+    sh(start, "for v in 1 3; do git checkout -q chapter02-v$v -- data.dvc && dvc push -q data.dvc; done"
+              " && git checkout -q HEAD -- data.dvc")
+    said = []
+    for setup in ("", f"dvc remote add --local copy {tmp_path / 'remote'}",
+                  "dvc remote remove --local copy && dvc remote add --local copy inside",
+                  f"dvc remote modify --local copy url {tmp_path / 'copy'} && dvc push -q -r copy"):
+        if setup:
+            sh(start, setup)
+        verdict = judge(start, "03")
+        failed = dict(verdict.failed())
+        assert set(failed) == {"test_backup_remote_has_every_version"}, verdict.output
+        said.append(failed["test_backup_remote_has_every_version"])
+    assert said == ["no_backup_remote", "backup_same_place", "backup_inside_workspace",
+                                   "backup_missing_data"]
+    sh(start, "for v in 1 3; do git checkout -q chapter02-v$v -- data.dvc && dvc push -q -r copy data.dvc; done"
+              " && git checkout -q HEAD -- data.dvc")
+    verdict = judge(start, "03")
+    assert verdict.failed() == {}, verdict.output
 
 
 def test_remote_inside_workspace(start):
@@ -60,6 +92,7 @@ def test_variant_relative_path(start):
     sh(start, "dvc remote add -d default ../ws-remote && dvc push -q && git commit -qam remote")
     sh(start, "for v in 1 3; do git checkout -q chapter02-v$v -- data.dvc && dvc push -q data.dvc; done"
               " && git checkout -q HEAD -- data.dvc")
+    backup(start, start.parent)
     verdict = judge(start, "03")
     assert verdict.failed() == {}, verdict.output
 
