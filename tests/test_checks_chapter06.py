@@ -100,8 +100,9 @@ def test_variant_pull_all_commit_then_run(variant):
     sh(variant, "dvc exp pull -q origin && dvc exp apply -q my-better-exp")
     sh(variant, "git add -A && git commit -qm 'Expérience du collègue' && dvc exp run -q -f")
     # Their own experiment: params.yaml edited by hand on the new commit, run, pushed, then undone.
-    sh(variant, "sed -i 's/epochs: 40/epochs: 12/' params.yaml && dvc exp run -q -n douze"
-                " && dvc exp push -q origin douze && git checkout -- . && dvc checkout -q")
+    params = variant / "params.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("epochs: 40", "epochs: 12"), encoding="utf-8")
+    sh(variant, "dvc exp run -q -n douze && dvc exp push -q origin douze && git checkout -- . && dvc checkout -q")
     verdict = judge(variant, "06")
     assert verdict.returncode == 0 and verdict.failed() == {}, verdict.output
 

@@ -129,6 +129,8 @@ def follow_the_course(ws):
     assert "fit" in yaml.safe_load((ws / "dvc.yaml").read_text())["stages"]  # her change, on the learner's pipeline
     assert yaml.safe_load((ws / "params.yaml").read_text()) == {"train": {"epochs": 40}}
     sh(ws, "dvc exp run -q --force")  # a real reproduction, as chapter 06 asks
+    # Their own experiment for Camille, run aside (--temp: the workspace keeps her files), then shared.
+    sh(ws, "dvc exp run -q --temp -S train.epochs=25 -n a-moi && dvc exp push -q origin a-moi")
 
     carried_on("07", ws)
     pipeline = yaml.safe_load((ws / "dvc.yaml").read_text())

@@ -25,7 +25,7 @@ def test_check_solutions_passes():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "tout est conforme" in result.stdout
     assert "l'exercice non modifié doit échouer" in result.stdout and "✘" in result.stdout  # the untouched start
-    assert "Bravo ! Les 9 vérifications du chapitre 02 sont réussies." in result.stdout  # the solution
+    assert "Bravo ! Les 13 vérifications du chapitre 02 sont réussies." in result.stdout  # the solution
     assert "Traceback" not in result.stdout + result.stderr
 
 
