@@ -47,7 +47,7 @@ def board_token(folder):
     if path.is_file() and path.read_text(encoding="utf-8").strip():
         return path.read_text(encoding="utf-8").strip()
     Path(folder).mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(18)
+    token = secrets.token_hex(18)  # never starts with '-', which make board-join's argument parser would take for an option
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
         handle.write(token + "\n")
     return token
