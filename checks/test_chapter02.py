@@ -14,8 +14,8 @@ import pytest
 
 from checks.messages import CheckFailed, phrase
 from checks.pipeline import yaml_at
-from kit.course import DATASETS
 from kit import KIT_ROOT
+from kit.course import DATASETS
 from kit.shell import git, run, tracked
 
 DOUBTFUL = [f"{label}.{index}.jpg" for label in ("cat", "dog") for index in range(490, 500)]
@@ -165,7 +165,8 @@ def test_version3_files(sandbox, tag):
 
 
 def data_md5(project, rev):
-    """The md5 that data.dvc records for data/ at `rev` ("workspace": the file on disk), or None."""
+    """(md5, nfiles) that data.dvc records for data/ at `rev` ("workspace": the file on disk); each None
+    when not recorded."""
     dvcfile = yaml_at(project, rev, "data.dvc")
     outs = dvcfile.get("outs") if isinstance(dvcfile, dict) else None
     out = outs[0] if isinstance(outs, list) and outs and isinstance(outs[0], dict) else {}

@@ -48,9 +48,14 @@ def test_remote_committed(sandbox, remote):
         raise CheckFailed("remote_not_committed", name=name)
 
 
+def inside(url, folder):
+    """Whether a remote URL is a local path inside `folder` (losing the folder would lose the remote)."""
+    return "://" not in url and Path(url).resolve().is_relative_to(folder.resolve())
+
+
 def test_remote_outside_workspace(workspace, remote):
     _, url = remote
-    if "://" not in url and Path(url).resolve().is_relative_to(workspace.resolve()):
+    if inside(url, workspace):
         raise CheckFailed("remote_inside_workspace", url=url)
 
 
@@ -128,8 +133,7 @@ def test_backup_remote_has_every_version(sandbox, workspace, remote):
     elsewhere = {name: url for name, url in others.items() if not same_place(url, default_url)}
     if not elsewhere:
         raise CheckFailed("backup_same_place", names=", ".join(others), default=default)
-    outside = {name: url for name, url in elsewhere.items()
-               if "://" in url or not Path(url).resolve().is_relative_to(workspace.resolve())}
+    outside = {name: url for name, url in elsewhere.items() if not inside(url, workspace)}
     if not outside:
         name, url = next(iter(elsewhere.items()))
         raise CheckFailed("backup_inside_workspace", name=name, url=url)

@@ -3,13 +3,16 @@
 A submission is a workspace folder, a bare git repository (NAME.git) or a git
 bundle (NAME.bundle). A workspace made by `make start-chapterNN
 WORKSPACE=subs/NAME` has sibling folders: its DVC remote NAME-remote and, from
-chapter 06, its git remote NAME-origin.git. They belong to NAME's submission:
-they are copied with it, and are not learners themselves.
+chapter 06, its git remote NAME-origin.git; and any folder beside it that the
+workspace names as a DVC or git remote (chapter 03's backup remote, whatever the
+learner called it). They belong to NAME's submission: they are copied with it,
+and are not learners themselves.
 """
 
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 from kit import jail, lang
@@ -21,17 +24,42 @@ SIBLINGS = ("-remote", "-origin.git")  # what `make start` puts beside a workspa
 def collect(folder):
     """[(learner name, path)] of the submissions in `folder`, sorted by name; siblings are not learners."""
     entries = {entry.name: entry for entry in Path(folder).iterdir() if not entry.name.startswith(".")}
-    found = []
-    for name, entry in sorted(entries.items()):
-        if any(name.endswith(suffix) and name.removesuffix(suffix) in entries for suffix in SIBLINGS):
-            continue
-        found.append((name.removesuffix(".bundle").removesuffix(".git"), entry))
-    return found
+    taken = {sibling.name for entry in entries.values() for sibling in siblings(entry)}
+    return [(name.removesuffix(".bundle").removesuffix(".git"), entry)
+            for name, entry in sorted(entries.items()) if name not in taken]
 
 
 def siblings(entry):
-    """The sibling folders of a workspace submission that exist."""
-    return [entry.with_name(entry.name + suffix) for suffix in SIBLINGS if entry.with_name(entry.name + suffix).exists()]
+    """The folders beside a workspace submission that are its own: NAME-remote and NAME-origin.git when they
+    exist, then any other folder beside it that its DVC configuration or git names as a remote."""
+    if not (entry.is_dir() and (entry / ".git").exists()):
+        return []
+    found = [entry.with_name(entry.name + suffix) for suffix in SIBLINGS if entry.with_name(entry.name + suffix).is_dir()]
+    beside = entry.parent.resolve()
+    for where in _remote_places(entry):
+        if (where.parent == beside and where.is_dir() and not (where / ".git").exists()  # not another learner
+                and where.name not in {path.name for path in found}):
+            found.append(entry.with_name(where.name))
+    return found
+
+
+def _remote_places(workspace):
+    """The local places (resolved paths) that the workspace names as its DVC remotes or git remotes."""
+    from dvc.config import Config, ConfigError
+
+    places = []
+    listed = subprocess.run(["git", "config", "-z", "--get-regexp", r"^remote\..*\.url$"], cwd=workspace,
+                            capture_output=True, text=True, errors="replace", timeout=30).stdout
+    urls = [entry.partition("\n")[2] for entry in listed.split("\0") if entry]
+    places += [(workspace / url).resolve() for url in urls if "://" not in url]
+    for name in ("config", "config.local"):  # each file alone: a broken one must not hide the other
+        try:
+            remotes = Config.load_file(str(workspace / ".dvc" / name)).get("remote", {})
+        except (ConfigError, OSError):  # missing or broken: it names no remote (the checks will say so)
+            continue
+        places += [(workspace / ".dvc" / str(remote["url"])).resolve() for remote in remotes.values()
+                   if isinstance(remote, dict) and remote.get("url") and "://" not in str(remote["url"])]
+    return places
 
 
 def materialise(entry, folder, sandbox=None):

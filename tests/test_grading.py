@@ -126,6 +126,23 @@ def test_siblings_belong_to_their_learner(tmp_path):
     assert [path.name for path in submissions.siblings(tmp_path / "alice")] == ["alice-remote", "alice-origin.git"]
 
 
+def test_a_remote_of_any_name_beside_a_workspace_is_its_own(tmp_path):
+    """Chapter 03's backup remote is named by the learner: a folder beside the workspace that its DVC config
+    (shared or local) or git names as a remote is the workspace's; another learner's workspace never is."""
+    for name in ("alice", "bob", "my-backup", "spare", "stray"):
+        (tmp_path / name).mkdir()
+    for name in ("alice", "bob"):
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path / name, check=True)
+    (tmp_path / "alice" / ".dvc").mkdir()
+    (tmp_path / "alice" / ".dvc" / "config").write_text("[core]\n    remote = b\n['remote \"b\"']\n    url = ../../my-backup\n")
+    (tmp_path / "alice" / ".dvc" / "config.local").write_text("['remote \"s\"']\n    url = " + str(tmp_path / "spare") + "\n")
+    subprocess.run(["git", "remote", "add", "friend", "../bob"], cwd=tmp_path / "alice", check=True)
+    assert sorted(path.name for path in submissions.siblings(tmp_path / "alice")) == ["my-backup", "spare"]
+    assert [learner for learner, _ in submissions.collect(tmp_path)] == ["alice", "bob", "stray"]
+    (tmp_path / "alice" / ".dvc" / "config").write_text("['remote \"b\"'\n")  # malformed: names nothing
+    assert sorted(path.name for path in submissions.siblings(tmp_path / "alice")) == ["spare"]
+
+
 def test_a_class_made_with_make_start_is_graded_with_its_own_remotes(tmp_path):
     """Chapter 03 needs each learner's DVC remote: the sandbox sees its copy, and the original is untouched."""
     subs = tmp_path / "subs"
