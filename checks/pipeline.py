@@ -203,6 +203,23 @@ def yaml_at(project, rev, name):
         return None
 
 
+def missing_on_remote(project, commits):
+    """{name: the DVC-cached outputs that commit sha's dvc.lock records and the default DVC remote lacks},
+    for `commits` {name: sha}; the repository and its remote opened once. Raises what DVC raises when the
+    remote cannot be read."""
+    wanted = {}
+    for name, sha in commits.items():
+        lock = yaml_at(project, sha, "dvc.lock")
+        stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
+        in_git = set(run(["git", "ls-tree", "-r", "--name-only", sha], cwd=project).output.splitlines())
+        wanted[name] = {out["path"]: out.get("md5") for entry in stages.values() if isinstance(entry, dict)
+                        for out in entry.get("outs") or [] if isinstance(out, dict) and out.get("path") not in in_git}
+    with opened_repo(project) as repo:
+        odb = repo.cloud.get_remote_odb(None, "push")
+        return {name: sorted(path for path, md5 in outs.items() if not md5 or not odb.exists(md5))
+                for name, outs in wanted.items()}
+
+
 def recorded_outputs(project, rev="workspace"):
     """The outputs that dvc.lock records, in the workspace or at commit `rev`: what DVC itself ran."""
     lock = yaml_at(project, rev, "dvc.lock")

@@ -13,8 +13,8 @@ import math
 import pytest
 
 from checks.messages import CheckFailed
-from checks.pipeline import (EXPERIMENT_REF, experiment_refs, opened_repo, ran_here, recorded_outputs,
-                             show_experiments, stages_rerun_by, yaml_at)
+from checks.pipeline import (EXPERIMENT_REF, experiment_refs, missing_on_remote, ran_here,
+                             recorded_outputs, show_experiments, stages_rerun_by, yaml_at)
 from kit import state
 from kit.shell import run
 
@@ -129,25 +129,6 @@ def shared_experiments(project):
     return found
 
 
-def outputs_missing_on_remote(project, experiments):
-    """{name: the DVC-cached outputs of commit sha (its dvc.lock) that the default DVC remote lacks}, for
-    `experiments` {name: sha}; the repository and its remote opened once."""
-    wanted = {}
-    for name, sha in experiments.items():
-        lock = yaml_at(project, sha, "dvc.lock")
-        stages = lock.get("stages", {}) if isinstance(lock, dict) else {}
-        in_git = set(run(["git", "ls-tree", "-r", "--name-only", sha], cwd=project).output.splitlines())
-        wanted[name] = {out["path"]: out.get("md5") for entry in stages.values() if isinstance(entry, dict)
-                        for out in entry.get("outs") or [] if isinstance(out, dict) and out.get("path") not in in_git}
-    try:
-        with opened_repo(project) as repo:
-            odb = repo.cloud.get_remote_odb(None, "exp push")
-            return {name: sorted(path for path, md5 in outs.items() if not md5 or not odb.exists(md5))
-                    for name, outs in wanted.items()}
-    except Exception as error:  # noqa: BLE001 - no default remote, unreachable...
-        raise CheckFailed("origin_unreachable", problem=str(error)[:200]) from None
-
-
 def differs_from(project, colleague, sha):
     """Whether experiment `sha` changed code or parameters otherwise than Camille's did."""
     changed = changed_by(project, sha)
@@ -162,7 +143,10 @@ def test_own_experiment_shared(sandbox, colleague):
     own = {name: sha for name, sha in shared.items() if differs_from(sandbox, colleague, sha)}
     if not own:
         raise CheckFailed("shared_experiment_is_camilles", names=", ".join(sorted(shared)), name=NAME)
-    missing = outputs_missing_on_remote(sandbox, dict(sorted(own.items())))
+    try:
+        missing = missing_on_remote(sandbox, dict(sorted(own.items())))
+    except Exception as error:  # noqa: BLE001 - no default remote, unreachable...
+        raise CheckFailed("origin_unreachable", problem=str(error)[:200]) from None
     if all(missing.values()):
         name, paths = next(iter(missing.items()))
         raise CheckFailed("shared_outputs_missing", name=name, paths=", ".join(paths))

@@ -1,4 +1,5 @@
-"""Chapter 07, "Partager et utiliser le modèle": artifact, gto stage, fetched model, web app.
+"""Chapter 07, "Partager et utiliser le modèle": artifact, gto stage, fetched model, web app; and ("À vous")
+a second version of the model, trained anew, registered, in the prod stage and published.
 
 The app is started for real with uvicorn on a free loopback port, in the
 sandbox's use_model/, and asked over HTTP about held-out images the kit ships
@@ -6,6 +7,7 @@ sandbox's use_model/, and asked over HTTP about held-out images the kit ships
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -194,3 +196,61 @@ def test_app_rejects_bad_input(app, case):
     has_message = isinstance(answer, dict) and bool(answer.get("detail")) or (isinstance(answer, str) and answer.strip())
     if not 400 <= status < 500 or not has_message:
         raise CheckFailed("app_bad_input", case=phrase(case), status=status)
+
+
+# --- "À vous": a second version of the model, trained anew, in production -------------------------------
+
+PROD = "prod"
+
+
+def version_key(tag):
+    """The sort key of a gto version tag (NAME@v1.2.3): its numbers."""
+    return tuple(int(number) for number in re.findall(r"\d+", tag.split("@", 1)[1]))
+
+
+def model_hash(project, rev, path):
+    """The hash DVC records for the artifact's folder at `rev` (two trainings give two hashes), or None."""
+    from dvc.api import DVCFileSystem
+
+    try:
+        info = DVCFileSystem(str(project), rev=rev).info(path.rstrip("/"))
+    except Exception:  # noqa: BLE001 - not in that commit, unreadable dvc files...
+        return None
+    return (info.get("dvc_info") or {}).get("md5") or info.get("md5")
+
+
+def registry_tags(project, remote=None):
+    """{tag: the object it names} of the artifact's gto tags, in the project or (remote) on that remote."""
+    if remote:
+        listed = run(["git", "ls-remote", "--tags", remote, f"{NAME}*"], cwd=project, timeout=60)
+        pairs = [line.split("\t", 1)[::-1] for line in listed.output.splitlines() if "\t" in line] if listed.ok else []
+    else:
+        listed = run(["git", "show-ref", "--tags"], cwd=project)
+        pairs = [line.split(" ", 1)[::-1] for line in listed.output.splitlines() if " " in line]
+    return {ref.removeprefix("refs/tags/"): sha for ref, sha in pairs
+            if ref.startswith(f"refs/tags/{NAME}") and not ref.endswith("^{}")}
+
+
+def test_second_version_in_prod(sandbox, declared):
+    import dvc.api
+
+    try:
+        with pipeline.inside(sandbox):
+            prod = dvc.api.artifacts_show(NAME, stage=PROD, repo=str(sandbox))
+    except Exception:  # noqa: BLE001 - gto/DVC raise several kinds when nothing is assigned
+        raise CheckFailed("no_prod_version", name=NAME, stage=PROD) from None
+    versions = sorted((tag for tag in registry_tags(sandbox) if "@" in tag), key=version_key)
+    first = versions[0] if versions else None
+    first_rev = run(["git", "rev-parse", f"{first}^{{commit}}"], cwd=sandbox).output.strip() if first else None
+    if first and model_hash(sandbox, prod["rev"], prod["path"]) == model_hash(sandbox, first_rev, prod["path"]):
+        raise CheckFailed("prod_same_model", name=NAME, stage=PROD, first=first.split("@", 1)[1])
+    local, remote = registry_tags(sandbox), registry_tags(sandbox, remote="origin")
+    unpublished = sorted(tag for tag, sha in local.items() if remote.get(tag) != sha)
+    if unpublished:
+        raise CheckFailed("prod_not_published", what=phrase("tags_not_pushed", tags=", ".join(unpublished)))
+    try:
+        missing = pipeline.missing_on_remote(sandbox, {PROD: prod["rev"]})[PROD]
+    except Exception as error:  # noqa: BLE001 - network, permissions, missing folder...
+        raise CheckFailed("prod_not_published", what=phrase("remote_unreadable", error=str(error)[:150])) from None
+    if missing:
+        raise CheckFailed("prod_not_published", what=phrase("outputs_not_pushed", paths=", ".join(missing)))

@@ -1,5 +1,6 @@
 """Chapter 01 checks: the notebook run, data fetched, generated files ignored."""
 
+import re
 import shutil
 
 import nbformat
@@ -21,7 +22,8 @@ def variant(solved, tmp_path):
     return copy_workspace(solved, tmp_path / "ws")
 
 
-UNTOUCHED = {"test_data_and_base_model": "no_data", "test_generated_files_ignored": "not_ignored"}
+UNTOUCHED = {"test_data_and_base_model": "no_data", "test_generated_files_ignored": "not_ignored",
+             "test_two_trials_committed": "no_trial_committed"}
 
 
 def test_gitignore_missing(variant):
@@ -75,3 +77,52 @@ def test_check_leaves_notebook_untouched(variant):
     judge(variant, "01")
     assert (variant / notebook.NOTEBOOK).read_bytes() == before
     assert not (variant / "subset").exists()
+
+
+# --- "À vous": two trials committed, each with the outputs of its own run --------------------------------
+
+def set_epochs(path, value, run_it):
+    """The notebook's EPOCHS set to `value`; run (every cell, outputs saved) when `run_it`."""
+    book = path / notebook.NOTEBOOK
+    text = book.read_text(encoding="utf-8")
+    book.write_text(re.sub(r"EPOCHS = \d+", f"EPOCHS = {value}", text), encoding="utf-8")
+    if run_it:
+        notebook.execute(book)
+
+
+def test_trials(tmp_path):
+    """From one trial to two: each mistake named, then other values and another order pass."""
+    path = started("01", tmp_path / "ws", solved=True)  # the solution: trials of 20 then 40 epochs
+    gitignore = (path / ".gitignore").read_text()
+    git(path, "reset", "-q", "--hard", "chapter01")  # back before both trials (the ignored model stays)
+    (path / ".gitignore").write_text(gitignore)
+    git(path, "checkout", "-q", "chapter01", "--", notebook.NOTEBOOK)
+    notebook.execute(path / notebook.NOTEBOOK)
+    verdict = judge(path, "01")  # run, not committed
+    assert verdict.failed() == {"test_two_trials_committed": "last_trial_not_committed"}
+    assert "20 epochs" in verdict.checks["test_two_trials_committed"].message
+    git(path, "add", notebook.NOTEBOOK, ".gitignore")
+    git(path, "commit", "-qm", "twenty")
+    verdict = judge(path, "01")
+    assert verdict.failed() == {"test_two_trials_committed": "one_trial_only"}
+    assert "20 epochs" in verdict.checks["test_two_trials_committed"].message
+    set_epochs(path, 7, run_it=False)  # edited, not run, committed: its outputs still say 20
+    git(path, "commit", "-qam", "seven, not run")
+    verdict = judge(path, "01")
+    assert verdict.failed() == {"test_two_trials_committed": "trial_outputs_stale"}
+    assert "EPOCHS = 7" in verdict.checks["test_two_trials_committed"].message
+    notebook.execute(path / notebook.NOTEBOOK)  # now run, but not committed
+    verdict = judge(path, "01")
+    assert verdict.failed() == {"test_two_trials_committed": "last_trial_not_committed"}
+    assert "7 epochs" in verdict.checks["test_two_trials_committed"].message
+    git(path, "commit", "-qam", "seven")
+    assert judge(path, "01").failed() == {}
+
+
+def test_no_trial_left_by_a_history_rewrite(variant):
+    """Both trials squashed into one commit: one trial is left, and it is named."""
+    git(variant, "reset", "-q", "--soft", "HEAD~2")
+    git(variant, "commit", "-qm", "one commit")
+    verdict = judge(variant, "01")
+    assert verdict.failed() == {"test_two_trials_committed": "one_trial_only"}
+    assert "40 epochs" in verdict.checks["test_two_trials_committed"].message

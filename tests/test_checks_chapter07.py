@@ -1,8 +1,11 @@
 """Chapter 07 checks: artifact, gto stage, fetched models, and the web app over real HTTP."""
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
+from dvc.config import Config
 
 from kit import chapters, colleague, workspace
 from kit.shell import git
@@ -11,6 +14,9 @@ from tests import contract
 from tests.test_transcripts import assert_text_is_what_really_happens
 
 STEPS = chapters.get("07").solution
+# The chapter's walk-through, up to the models fetched into use_model/; then "À vous", a version in prod.
+FETCH = next(index for index, step in enumerate(STEPS) if "artifacts get" in step.get("run", ""))
+WALK_THROUGH, OWN_TASK = STEPS[:FETCH], STEPS[FETCH + 1:]
 
 
 @pytest.fixture(scope="module")
@@ -80,12 +86,13 @@ def test_tags_not_pushed(start, tmp_path):
     path = copy_workspace(start, tmp_path / "ws")
     sh(path, "git remote set-url origin " + str(tmp_path / "other-origin.git"))
     sh(path, f"git init -q --bare {tmp_path / 'other-origin.git'} && git push -q origin main")
-    for step in STEPS[:-1]:
+    for step in WALK_THROUGH:
         if "gto" in step.get("run", ""):
             step = {"run": step["run"].replace(" && git push -q origin main --tags", "")}
         workspace.apply_step(path, step)
     sh(path, "cd use_model && dvc artifacts get -q .. cats-vs-dogs --stage test")
-    assert judge(path, "07").failed() == {"test_published": "artifact_not_published"}
+    assert judge(path, "07").failed() == {"test_published": "artifact_not_published",
+                                          "test_second_version_in_prod": "no_prod_version"}
 
 
 def test_models_not_fetched(variant):
@@ -108,3 +115,51 @@ def test_stage_not_run(start, tmp_path):
     sh(path, "git add -A && git commit -qm 'artefact déclaré'")
     assert judge(path, "07").failed()["test_artifact_stage"] == "artifact_stale"
 
+
+
+# --- "À vous": a second version, another model, in prod and published -------------------------------------
+
+def test_prod_on_the_first_model(variant):
+    """prod given to the first version (the latest assignment wins): nothing new in production."""
+    sh(variant, "gto assign cats-vs-dogs --version v0.0.1 --stage prod > /dev/null && git push -q origin --tags")
+    verdict = judge(variant, "07")
+    assert verdict.failed() == {"test_second_version_in_prod": "prod_same_model"}
+    assert "(v0.0.1)" in verdict.checks["test_second_version_in_prod"].message
+
+
+def test_prod_not_published(variant):
+    """The prod tag missing on origin, then the new model's data missing on the DVC remote: each named."""
+    prod = git(variant, "tag", "--list", "cats-vs-dogs#prod#*")
+    sh(variant, f"git push -q origin --delete '{prod}'")
+    verdict = judge(variant, "07")
+    assert verdict.failed() == {"test_second_version_in_prod": "prod_not_published"}
+    assert prod in verdict.checks["test_second_version_in_prod"].message
+    sh(variant, "git push -q origin --tags")
+    models = next(out["md5"] for stage in yaml.safe_load((variant / "dvc.lock").read_text())["stages"].values()
+                  for out in stage.get("outs", []) if out["path"] == "models")
+    config = Config(dvc_dir=str(variant / ".dvc"))
+    remote = Path(config["remote"][config["core"]["remote"]]["url"])  # shared with `solved`: put back below
+    stored = remote / "files" / "md5" / models[:2] / models[2:]
+    saved = stored.read_bytes()
+    stored.unlink()
+    try:
+        verdict = judge(variant, "07")  # main's last commit is that version: the first check sees it too
+        assert verdict.failed() == {"test_second_version_in_prod": "prod_not_published",
+                                    "test_published": "artifact_not_published"}
+        assert "models" in verdict.checks["test_second_version_in_prod"].message
+    finally:
+        stored.write_bytes(saved)
+    assert judge(variant, "07").failed() == {}
+
+
+def test_another_way_to_production(start, tmp_path):
+    """An experiment kept on a branch of its own (`dvc exp branch`), numbered v1.0.0, in prod; test stays."""
+    path = copy_workspace(start, tmp_path / "ws")
+    for step in STEPS[:FETCH + 1]:
+        workspace.apply_step(path, step)
+    sh(path, "dvc exp run -q --temp -n longer -S train.epochs=25 && dvc exp branch -q longer candidate"
+             " && gto register cats-vs-dogs candidate --version v1.0.0 > /dev/null"
+             " && gto assign cats-vs-dogs --version v1.0.0 --stage prod > /dev/null"
+             " && git checkout -q candidate && dvc push -q && git checkout -q main && dvc checkout -q"
+             " && git push -q origin main candidate --tags")
+    assert judge(path, "07").failed() == {}
