@@ -146,6 +146,10 @@ def follow_the_course(ws):
     sh(ws, "dvc exp run -q && git add -A && git commit -qm 'Artefact' && dvc push -q"
            " && gto register cats-vs-dogs && gto assign cats-vs-dogs --stage test && git push -q origin main --tags")
     sh(ws / "use_model", 'dvc artifacts get -q "$(git remote get-url origin)" cats-vs-dogs --stage test')
+    # Its own production version: fewer epochs, a minor version bump, pushed data first.
+    sh(ws, "dvc exp run -q -S train.epochs=15 && git add -A && git commit -qm 'Modèle de production'"
+           " && gto register cats-vs-dogs --bump-minor && gto assign cats-vs-dogs --stage prod"
+           " && dvc push -q && git push -q origin main --tags")
 
     return ws, mine, own
 
