@@ -1,4 +1,5 @@
-"""Chapter 04, "Découpage du notebook": four scripts that do what the notebook did.
+"""Chapter 04, "Découpage du notebook": four scripts that do what the notebook did; and ("À vous") a fifth,
+standalone like them, that prints the model's confusion matrix on the test set.
 
 The scripts run in order with plain `python`, in the sandbox; their outputs
 are compared with what the notebook produces (read with nbformat from the
@@ -8,6 +9,7 @@ The images the notebook selects are those the kit's own extraction script
 """
 
 import hashlib
+import itertools
 import re
 import shutil
 import sys
@@ -180,3 +182,51 @@ def test_accuracy_printed(outputs):
         lines = [line.strip() for line in printed.splitlines() if line.strip()]
         shown = lines[-1][:120] if lines else phrase("nothing_printed")
         raise CheckFailed("no_accuracy_printed", printed=shown)
+
+
+# --- "À vous": a fifth script, standalone like the others, that prints the model's confusion matrix -----
+
+# The model's own confusion matrix, computed the plain way (one process: the learner's code is not trusted
+# to say it): [[true cat as cat, true cat as dog], [true dog as cat, true dog as dog]].
+REFERENCE_MATRIX = """
+import numpy as np, keras
+labels = np.load("preprocessed/test_labels.npy").astype(int)
+model = keras.models.load_model("model.h5", compile=False)
+predicted = (model.predict(np.load("preprocessed/test_features.npy"), verbose=0)[:, 0] > 0.5).astype(int)
+print(*[int(np.sum((labels == t) & (predicted == p))) for t in (0, 1) for p in (0, 1)])
+"""
+
+
+def shows_matrix(printed, matrix):
+    """Whether `printed` shows the matrix's four counts in reading order (other numbers, such as row labels
+    0 and 1, may come between them), by rows or by columns, cats or dogs first: the right answers (the
+    diagonal) first and last, the two kinds of mistake between them."""
+    numbers = [int(number) for number in re.findall(r"(?<![\d.,])\d+(?![\d.,]*\d)", printed)][:60]
+    right, wrong = sorted((matrix[0], matrix[3])), sorted((matrix[1], matrix[2]))
+    return any(sorted((a, d)) == right and sorted((b, c)) == wrong
+               for a, b, c, d in itertools.combinations(numbers, 4))
+
+
+def test_confusion_matrix_script(sandbox, outputs):
+    candidates = sorted(path.name for path in sandbox.glob("*.py") if path.name not in SCRIPTS)
+    if not candidates:
+        raise CheckFailed("no_fifth_script", scripts=", ".join(SCRIPTS))
+    reference = run(["python", "-c", REFERENCE_MATRIX], cwd=sandbox, timeout=STAGE_TIMEOUT,
+                    env=kit_env({"TF_CPP_MIN_LOG_LEVEL": "3"}))
+    matrix = [int(number) for number in reference.output.split()[-4:]] if reference.ok else []
+    if len(matrix) != 4:
+        raise CheckFailed("model_unloadable", problem=reference.last_lines(1)[:200] or phrase("no_file"))
+    problems = []
+    for script in candidates:
+        result = run(["python", script], cwd=sandbox, timeout=STAGE_TIMEOUT)
+        if result.timed_out:
+            problems.append(CheckFailed("script_timeout", script=script, seconds=STAGE_TIMEOUT))
+        elif not result.ok:
+            problems.append(failure(script, result.last_lines(1)[:300]))
+        elif shows_matrix(result.output, matrix):
+            return
+        else:
+            lines = [line.strip() for line in result.output.splitlines() if line.strip()]
+            problems.insert(0, CheckFailed("no_confusion_matrix", script=script,
+                                           printed=" / ".join(lines[-3:])[:160] or phrase("nothing_printed")))
+    raise problems[0]

@@ -16,9 +16,9 @@ def start(tmp_path_factory):
 
 @pytest.fixture
 def variant(start, tmp_path):
-    """The start state with the solution's scripts, to break one way or another."""
+    """The start state with the solution's scripts (the fifth, "À vous", too), to break one way or another."""
     path = copy_workspace(start, tmp_path / "ws")
-    for script in SCRIPTS.glob("*.py"):
+    for script in [*SCRIPTS.glob("*.py"), SCRIPTS / "own" / "confusion.py"]:
         (path / script.name).write_text(script.read_text())
     return path
 
@@ -98,3 +98,41 @@ def test_script_that_makes_nothing_is_named(variant):
     assert verdict.failed()["test_scripts_run_in_order"] == "script_made_nothing"
     message = verdict.checks["test_scripts_run_in_order"].message
     assert "data_extraction.py" in message and "data_preprocessing.py" not in message
+
+
+# --- "À vous": a fifth script, standalone, printing the confusion matrix -------------------------------
+
+def test_no_fifth_script(variant):
+    (variant / "confusion.py").unlink()
+    verdict = judge(variant, "04")
+    assert verdict.failed() == {"test_confusion_matrix_script": "no_fifth_script"}
+
+
+def test_fifth_script_that_is_not_standalone_or_prints_no_matrix(variant):
+    """A cell-like script (numpy never imported) is named as the four are; a script printing only the
+    accuracy is told what is missing; each with its own name."""
+    edit(variant, "confusion.py", "import numpy as np\n", "")
+    (variant / "confusion.py").rename(variant / "matrix.py")
+    verdict = judge(variant, "04")
+    assert verdict.failed() == {"test_confusion_matrix_script": "script_not_standalone"}
+    assert "matrix.py" in verdict.checks["test_confusion_matrix_script"].message
+    (variant / "matrix.py").write_text((variant / "evaluate.py").read_text())
+    verdict = judge(variant, "04")
+    assert verdict.failed() == {"test_confusion_matrix_script": "no_confusion_matrix"}
+    assert "test accuracy" in verdict.checks["test_confusion_matrix_script"].message
+
+
+def test_other_ways_to_print_the_matrix_pass(variant):
+    """Another name, the matrix transposed and printed by numpy, dogs first; a helper module beside it."""
+    (variant / "confusion.py").unlink()
+    (variant / "helpers.py").write_text("THRESHOLD = 0.5\n")
+    (variant / "report.py").write_text(
+        "import keras\nimport numpy as np\nfrom helpers import THRESHOLD\n\n"
+        "labels = np.load('preprocessed/test_labels.npy')\n"
+        "model = keras.models.load_model('model.h5', compile=False)\n"
+        "dog = model.predict(np.load('preprocessed/test_features.npy'), verbose=0)[:, 0] > THRESHOLD\n"
+        "matrix = np.array([[np.sum(dog & (labels == 1)), np.sum(dog & (labels == 0))],\n"
+        "                   [np.sum(~dog & (labels == 1)), np.sum(~dog & (labels == 0))]])\n"
+        "print('rows: predicted dog, cat; columns: true dog, cat')\nprint(matrix)\n")
+    verdict = judge(variant, "04")
+    assert verdict.failed() == {}, verdict.output
