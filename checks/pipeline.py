@@ -203,6 +203,11 @@ def yaml_at(project, rev, name):
         return None
 
 
+def version_key(tag):
+    """The sort key of a gto version tag (NAME@v1.2.3): its numbers."""
+    return tuple(int(number) for number in re.findall(r"\d+", tag.split("@", 1)[1]))
+
+
 def missing_on_remote(project, commits):
     """{name: the DVC-cached outputs that commit sha's dvc.lock records and the default DVC remote lacks},
     for `commits` {name: sha}; the repository and its remote opened once. Raises what DVC raises when the

@@ -7,7 +7,6 @@ sandbox's use_model/, and asked over HTTP about held-out images the kit ships
 """
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -203,11 +202,6 @@ def test_app_rejects_bad_input(app, case):
 PROD = "prod"
 
 
-def version_key(tag):
-    """The sort key of a gto version tag (NAME@v1.2.3): its numbers."""
-    return tuple(int(number) for number in re.findall(r"\d+", tag.split("@", 1)[1]))
-
-
 def model_hash(project, rev, path):
     """The hash DVC records for the artifact's folder at `rev` (two trainings give two hashes), or None."""
     from dvc.api import DVCFileSystem
@@ -239,12 +233,13 @@ def test_second_version_in_prod(sandbox, declared):
             prod = dvc.api.artifacts_show(NAME, stage=PROD, repo=str(sandbox))
     except Exception:  # noqa: BLE001 - gto/DVC raise several kinds when nothing is assigned
         raise CheckFailed("no_prod_version", name=NAME, stage=PROD) from None
-    versions = sorted((tag for tag in registry_tags(sandbox) if "@" in tag), key=version_key)
+    local = registry_tags(sandbox)
+    versions = sorted((tag for tag in local if "@" in tag), key=pipeline.version_key)
     first = versions[0] if versions else None
     first_rev = run(["git", "rev-parse", f"{first}^{{commit}}"], cwd=sandbox).output.strip() if first else None
     if first and model_hash(sandbox, prod["rev"], prod["path"]) == model_hash(sandbox, first_rev, prod["path"]):
         raise CheckFailed("prod_same_model", name=NAME, stage=PROD, first=first.split("@", 1)[1])
-    local, remote = registry_tags(sandbox), registry_tags(sandbox, remote="origin")
+    remote = registry_tags(sandbox, remote="origin")
     unpublished = sorted(tag for tag, sha in local.items() if remote.get(tag) != sha)
     if unpublished:
         raise CheckFailed("prod_not_published", what=phrase("tags_not_pushed", tags=", ".join(unpublished)))

@@ -402,14 +402,9 @@ def test_kept_pushed(sandbox):
                           command="dvc push")
 
 
-def version_key(tag):
-    numbers = re.findall(r"\d+", tag.split("@", 1)[1])
-    return tuple(int(n) for n in numbers)
-
-
 def test_registered(sandbox):
     tags = [tag for tag in git(sandbox, "tag", "--list", f"{ARTIFACT}@v*", check=False).split() if tag]
-    newest = max(tags, key=version_key, default=None)
+    newest = max(tags, key=pipeline.version_key, default=None)
     start = git(sandbox, "rev-parse", f"{START_TAG}^{{commit}}", check=False)
     if newest is None:
         raise CheckFailed("not_registered", name=ARTIFACT, problem=phrase("no_version"))

@@ -72,10 +72,11 @@ def materialise(entry, folder, sandbox=None):
     target = folder / entry.name.removesuffix(".bundle").removesuffix(".git")
     if entry.is_dir() and (entry / ".git").exists():
         shutil.copytree(entry, target, symlinks=True, copy_function=_copy_file)
-        for sibling in siblings(entry):
+        found = siblings(entry)
+        for sibling in found:
             copy = folder / (target.name + sibling.name.removeprefix(entry.name))
             shutil.copytree(sibling, copy, symlinks=True, copy_function=_copy_file)
-        _point_at_copies(target, entry)
+        _point_at_copies(target, entry, found)
     elif entry.suffix in (".bundle", ".git"):
         cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=folder, timeout=300)
         if not cloned.ok:
@@ -94,14 +95,14 @@ def _copy_file(source, target):
         shutil.copy2(source, target)
 
 
-def _point_at_copies(copy, original):
-    """In `copy`, the git remote origin and the DVC remotes that named `original`'s siblings now name their
+def _point_at_copies(copy, original, found):
+    """In `copy`, the git remote origin and the DVC remotes that named `original`'s siblings (`found`) now name their
     copies (DVC keeps a local remote relative to .dvc/, which the copy's layout keeps right; an absolute one,
     or git's origin, would still name the originals)."""
     from dvc.config import Config
 
     moved = {str(sibling.resolve()): str(copy.with_name(copy.name + sibling.name.removeprefix(original.name)))
-             for sibling in siblings(original)}
+             for sibling in found}
     url = run(["git", "config", "--get", "remote.origin.url"], cwd=copy).output.strip()
     if url:
         resolved = str((original / url).resolve()) if "://" not in url else url
