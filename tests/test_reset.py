@@ -81,3 +81,12 @@ def test_reset_then_solve_then_check(tmp_path):
     status = subprocess.run([sys.executable, "-m", "kit", "status", "--workspace", str(path)],
                             cwd=KIT_ROOT, env=env, capture_output=True, text=True)
     assert "1 fichier(s) dans .kit-backups/" in status.stdout, status.stdout
+    shown = subprocess.run([sys.executable, "-m", "kit", "solution", "02", "--workspace", str(path)],
+                           cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stdout + shown.stderr
+    # Carried on into the next chapter: the learner's project goes on, the kit's copy still out of git.
+    carried = subprocess.run([sys.executable, "-m", "kit", "start", "03", "--workspace", str(path)],
+                             cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    assert carried.returncode == 0, carried.stdout + carried.stderr
+    assert ".kit-backups" not in git(path, "ls-tree", "-r", "--name-only", "HEAD")
+    assert any((path / ".kit-backups").rglob(".gitignore"))
