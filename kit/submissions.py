@@ -71,12 +71,7 @@ def materialise(entry, folder, sandbox=None):
     folder = Path(folder)
     target = folder / entry.name.removesuffix(".bundle").removesuffix(".git")
     if entry.is_dir() and (entry / ".git").exists():
-        shutil.copytree(entry, target, symlinks=True, copy_function=_copy_file)
-        found = siblings(entry)
-        for sibling in found:
-            copy = folder / (target.name + sibling.name.removeprefix(entry.name))
-            shutil.copytree(sibling, copy, symlinks=True, copy_function=_copy_file)
-        _point_at_copies(target, entry, found)
+        copy_with_siblings(entry, target)
     elif entry.suffix in (".bundle", ".git"):
         cloned = run(["git", "clone", "-q", str(entry), str(target)], cwd=folder, timeout=300)
         if not cloned.ok:
@@ -86,6 +81,19 @@ def materialise(entry, folder, sandbox=None):
             run(["dvc", "pull", "-q"], cwd=target, timeout=600, env=env)
     else:
         raise ValueError(lang.say("grade", "not_a_submission", name=entry.name))
+    return target
+
+
+def copy_with_siblings(workspace, target):
+    """A copy of `workspace` at `target`, its siblings (its remotes beside it) copied beside the copy under the
+    copy's name, and the copy's remotes pointing at them; `target`."""
+    target = Path(target)
+    shutil.copytree(workspace, target, symlinks=True, copy_function=_copy_file)
+    found = siblings(workspace)
+    for sibling in found:
+        copy = target.with_name(target.name + sibling.name.removeprefix(workspace.name))
+        shutil.copytree(sibling, copy, symlinks=True, copy_function=_copy_file)
+    _point_at_copies(target, workspace, found)
     return target
 
 

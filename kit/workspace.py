@@ -222,10 +222,21 @@ def init_repo(workspace):
 def build(number, workspace, force=False):
     """Create `workspace` at the start state of chapter `number`."""
     workspace = Path(workspace).resolve()
-    chain = chapters.chain_until(number)
     prepare_target(workspace, force)
     init_repo(workspace)
-    previous = None
+    return _go_on(workspace, None, chapters.chain_until(number))
+
+
+def extend(workspace, number):
+    """Bring a workspace that `build` made at the start of an earlier chapter to the start of chapter `number`,
+    as `build(number)` would have made it (the kit's tests build each start once, each from the one before)."""
+    workspace = Path(workspace).resolve()
+    built = chapters.get(state.load(workspace, "start")["built"])
+    return _go_on(workspace, built, [c for c in chapters.chain_until(number) if c.number > built.number])
+
+
+def _go_on(workspace, previous, chain):
+    """The start states of `chain`'s chapters, one after the other, from `previous`'s start (None: an empty repo)."""
     for chapter in chain:
         # Only what a chapter leaves in git carries over: steps that merely run
         # things (solve_only) are for `solve`, not for building the next start.
@@ -241,7 +252,7 @@ def build(number, workspace, force=False):
             apply_step(workspace, step, chapter.folder)
         previous = chapter
     record_kit_refs(workspace)
-    state.save(workspace, "start", {"built": chapter.number, "lang": lang.chosen()})
+    state.save(workspace, "start", {"built": previous.number, "lang": lang.chosen()})
     return workspace
 
 

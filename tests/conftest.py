@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,11 @@ import yaml
 
 from checks.sandbox import copy_project
 from checks.result import FAILED, ChapterResult
-from kit import KIT_ROOT, colleague, workspace
+from kit import KIT_ROOT, colleague
 from kit.shell import git, kit_env, run, sh
 
-from tests import variants
+from tests import starts, variants
+from tests.starts import started  # noqa: F401 - the tests' usual import
 from tests.variants import solution_spec  # noqa: F401 - the tests' usual import
 
 
@@ -108,10 +110,22 @@ def judge(path, chapter, env=None):
     return Verdict(proc.returncode, output, ChapterResult.load(report) if report.exists() else None)
 
 
-def started(chapter, path, solved=False):
-    """A workspace at the start of `chapter` (solved if asked), built by the kit."""
-    (workspace.solve if solved else workspace.build)(chapter, path)
-    return Path(path)
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    node.workerinput["kit_starts"] = str(starts.FOLDER)
+
+
+def pytest_configure(config):
+    """The folder of the session's chapter starts (tests/starts.py): the controller's, shared by its workers."""
+    if hasattr(config, "workerinput"):
+        starts.FOLDER = Path(config.workerinput["kit_starts"])
+    else:
+        starts.FOLDER = Path(tempfile.mkdtemp(prefix="kit-starts-"))
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and starts.FOLDER:
+        shutil.rmtree(starts.FOLDER, ignore_errors=True)
 
 
 def snapshot(path):
