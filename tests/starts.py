@@ -3,7 +3,8 @@
 Each chapter's start, and its solved state, is built once in a test session, by the first worker that
 needs it, each start from a copy of the one before (kit.workspace.extend), in one folder that every
 pytest-xdist worker shares (set by tests/conftest.py); a test gets its own copy, with its remotes beside
-it (kit.submissions.copy_with_siblings). Outside pytest (FOLDER None), `started` builds directly.
+it (kit.submissions.copy_with_siblings), up to chapter 05 (LAST_COPIED). Outside pytest (FOLDER None),
+`started` builds directly.
 """
 
 import contextlib
@@ -16,6 +17,11 @@ from kit import chapters, lang, workspace
 from kit.submissions import copy_with_siblings
 
 FOLDER = None
+# From chapter 06 on, a start's own clones read its DVC remote from the committed .dvc/config, where the
+# kit wrote it as an absolute path (the colleague's clone pushes there, `dvc artifacts get` from origin
+# pulls from there): a copy's .dvc/config.local cannot move that remote without changing the project.
+# Those starts are built where they are used, as the kit builds them.
+LAST_COPIED = "05"
 
 
 @contextlib.contextmanager
@@ -51,9 +57,10 @@ def _built(chapter, solved):
 def started(chapter, path, solved=False):
     """A workspace at the start of `chapter` (solved if asked), as the kit builds it: a copy of the session's."""
     path = Path(path)
-    # Built as asked, not copied: outside pytest, over an existing folder, or with another remote for the
-    # class (DVC_WORKSHOP_REMOTE: kit/workspace.default_remote), which the session's starts do not use.
-    if FOLDER is None or path.exists() or os.environ.get("DVC_WORKSHOP_REMOTE"):
+    # Built as asked, not copied: outside pytest, over an existing folder, with another remote for the
+    # class (DVC_WORKSHOP_REMOTE: kit/workspace.default_remote), which the session's starts do not use, or
+    # after LAST_COPIED.
+    if FOLDER is None or path.exists() or os.environ.get("DVC_WORKSHOP_REMOTE") or str(chapter) > LAST_COPIED:
         (workspace.solve if solved else workspace.build)(chapter, path)
         return path
     return copy_with_siblings(_built(chapter, solved), path)
