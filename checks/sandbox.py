@@ -56,8 +56,9 @@ def copy_project(source, target):
 def pin_local_remotes(project, workspace, level=None):
     """Make the copy `project` use the same local remotes as `workspace`.
 
-    DVC stores a local remote's path relative to .dvc/, so in a copy made
-    elsewhere it would point somewhere else. The absolute paths go in the
+    DVC stores a local remote given by a relative path relative to .dvc/, so
+    in a copy made elsewhere it would point somewhere else; and a copy may have
+    its own remotes in .dvc/config.local. The absolute paths go in the
     copy's .dvc/config.local, for the remotes defined at `level` in the copy
     (None: all levels).
     """

@@ -1,6 +1,7 @@
 """Chapter 03, "Stockage distant": a default remote, pushed, that a colleague can pull from;
 and ("À vous") a second remote, a backup outside the project, holding every version too."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -31,21 +32,40 @@ def test_default_remote(remote):
     """Judged by the `remote` fixture, which raises the failure."""
 
 
-def test_remote_committed(sandbox, remote):
+def committed_config(sandbox):
+    """.dvc/config as last committed, what a colleague's clone gets: (as DVC reads it, as written).
+
+    Later changes, such as another remote added since, do not matter here. A committed config that
+    DVC cannot read shares nothing.
+    """
+    import configobj
     from dvc.config import Config
 
-    name, _ = remote
-    # What a colleague's clone gets: .dvc/config as last committed (later changes, such as another remote
-    # added since, do not matter here).
     shown = run(["git", "show", "HEAD:.dvc/config"], cwd=sandbox)
+    text = shown.output if shown.ok else ""
     with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "config").write_text(shown.output if shown.ok else "", encoding="utf-8")
+        (Path(folder) / "config").write_text(text, encoding="utf-8")
         try:
-            shared = Config(dvc_dir=folder, validate=False).read("repo")
-        except Exception:  # noqa: BLE001 - a committed config DVC cannot read shares nothing
-            shared = {"core": {}, "remote": {}}
+            return Config(dvc_dir=folder, validate=False).read("repo"), configobj.ConfigObj(text.splitlines())
+        except Exception:  # noqa: BLE001
+            return {"core": {}, "remote": {}}, {}
+
+
+def test_remote_committed(sandbox, remote):
+    name, _ = remote
+    shared, _ = committed_config(sandbox)
     if shared["core"].get("remote") != name or name not in shared["remote"]:
         raise CheckFailed("remote_not_committed", name=name)
+
+
+def test_remote_found_from_any_clone(sandbox, remote):
+    """A local remote committed as a relative path is resolved from each clone's own place: a clone made
+    elsewhere (a colleague's, or the temporary one of `dvc get` and `dvc artifacts get`) misses it."""
+    name, _ = remote
+    _, written = committed_config(sandbox)
+    url = written.get(f'remote "{name}"', {}).get("url", "")
+    if url and "://" not in url and not os.path.isabs(os.path.expanduser(url)):
+        raise CheckFailed("remote_path_relative", name=name, url=url)
 
 
 def inside(url, folder):

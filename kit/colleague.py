@@ -26,6 +26,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from checks.sandbox import pin_local_remotes
 from kit import lang
 from kit.shell import git, run, sh
 
@@ -168,6 +169,9 @@ def publish_experiment(workspace, name, param, value):
         git(tmp, "clone", "-q", str(origin), str(clone))
         git(clone, "config", "user.name", lang.say("colleague", "name"))
         git(clone, "config", "user.email", lang.say("colleague", "email"))
+        # She reaches the DVC remotes the learner uses, even one the project names by a relative path
+        # (which her clone, elsewhere, would resolve from its own place), or a copy's own (tests, grading).
+        pin_local_remotes(clone, workspace)
         # What she needs to run the pipeline; outputs missing from the remote are simply re-made.
         sh(clone, "dvc pull -q --allow-missing")
         change_epochs(clone, param, value)

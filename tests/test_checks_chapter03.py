@@ -5,9 +5,11 @@ a loopback port, with dvc-s3: what an instructor gets with
 DVC_WORKSHOP_REMOTE=s3://bucket/{user}.
 """
 
+import shutil
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -87,14 +89,29 @@ def test_remote_inside_workspace(start):
     assert judge(start, "03").failed()["test_remote_outside_workspace"] == "remote_inside_workspace"
 
 
-def test_variant_relative_path(start):
-    """`dvc remote add -d default ../ws-remote`, as the chapter suggests: DVC stores it relative to .dvc/."""
+def test_relative_path(start):
+    """`dvc remote add -d default ../ws-remote`: DVC keeps it relative to .dvc/, and resolves it from each
+    clone's place (a colleague's, `dvc get`'s). Only that is said; an absolute path, committed, fixes it."""
     sh(start, "dvc remote add -d default ../ws-remote && dvc push -q && git commit -qam remote")
     sh(start, "for v in 1 3; do git checkout -q chapter02-v$v -- data.dvc && dvc push -q data.dvc; done"
               " && git checkout -q HEAD -- data.dvc")
     backup(start, start.parent)
     verdict = judge(start, "03")
+    assert verdict.failed() == {"test_remote_found_from_any_clone": "remote_path_relative"}, verdict.output
+    assert "../../ws-remote" in verdict.checks["test_remote_found_from_any_clone"].message
+    sh(start, f"dvc remote modify default url {start.parent / 'ws-remote'} && git commit -qam absolute")
+    verdict = judge(start, "03")
     assert verdict.failed() == {}, verdict.output
+
+
+def test_variant_home_path(start):
+    """`~/...` is the learner's home wherever the clone is: DVC expands it."""
+    remote = Path.home() / f"kit-test-{start.parent.name}-remote"
+    try:
+        sh(start, f"dvc remote add -d default ~/{remote.name} && dvc push -q && git commit -qam remote")
+        assert "test_remote_found_from_any_clone" not in judge(start, "03").failed()
+    finally:
+        shutil.rmtree(remote, ignore_errors=True)
 
 
 @pytest.fixture

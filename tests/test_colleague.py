@@ -94,3 +94,27 @@ def test_what_she_cannot_change_is_said(project, pipeline, reason):
     train.write_text(train.read_text().replace("EPOCHS = 20", "EPOCHS = int('20')"))
     with pytest.raises(ChangeImpossible, match=reason):
         change(project)
+
+
+
+def test_her_outputs_reach_the_remote_the_learner_uses(tmp_path):
+    """A copy of a project (what tests and grading judge) keeps the committed remote of the original and
+    uses its own through .dvc/config.local: her clone of origin gets the committed one only, so she must be
+    given the learner's, or her outputs go to the original's remote and the learner never gets them."""
+    from kit.colleague import publish_experiment
+    from tests.conftest import sh
+
+    ws, own, original = tmp_path / "ws", tmp_path / "ws-remote", tmp_path / "original-remote"
+    ws.mkdir()
+    (ws / "params.yaml").write_text("train:\n  epochs: 20\n", encoding="utf-8")
+    (ws / "train.py").write_text("import yaml\nepochs = yaml.safe_load(open('params.yaml'))['train']['epochs']\n"
+                                 "open('model.txt', 'w').write(str(epochs))\n", encoding="utf-8")
+    (ws / "dvc.yaml").write_text("stages:\n  train:\n    cmd: python train.py\n    deps: [train.py]\n"
+                                 "    params: [train.epochs]\n    outs: [model.txt]\n", encoding="utf-8")
+    sh(ws, f"git init -q -b main && git config user.name L && git config user.email l@example.org && dvc init -q"
+           f" && dvc remote add -d default {original} && dvc remote add --local default {own}"
+           f" && dvc repro -q && dvc push -q && git add -A && git commit -qm pipeline")
+    publish_experiment(ws, "her-exp", "train.epochs", 40)
+    assert not original.exists()
+    sh(ws, "rm -rf .dvc/cache && dvc exp pull -q origin her-exp && dvc exp apply -q her-exp")
+    assert (ws / "model.txt").read_text(encoding="utf-8") == "40"
