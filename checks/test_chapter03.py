@@ -103,6 +103,8 @@ def test_colleague_can_pull(workspace, sandbox, remote, tmp_path_factory):
 
 def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_factory):
     name, url = remote
+    if in_sync_at_every_tag(sandbox, name):
+        return  # what each tag uses is on the remote: the colleague's pulls below would all succeed
     tags = git(sandbox, "tag", "--list", "chapter02-v*").split()
     clone = colleague_clone(sandbox, workspace, tmp_path_factory.mktemp("colleague-tags"))
     # The tags predate the remote's configuration: it must live in .dvc/config.local, which checkouts leave
@@ -115,6 +117,18 @@ def test_tagged_versions_can_be_pulled(workspace, sandbox, remote, tmp_path_fact
         problem = (pulled.last_lines(1) or phrase("pull_failed")) if not pulled.ok else pull_missing(clone)
         if problem:
             raise CheckFailed("tag_version_not_pushed", tag=tag, problem=f"{problem}"[:200])
+
+
+def in_sync_at_every_tag(sandbox, name):
+    """Whether `dvc status -c -r NAME --all-tags` reports nothing: no tag uses data the remote lacks.
+
+    Cheap (one DVC call, no clone, no download). Anything reported, on any tag, leaves the judgement to
+    the colleague's clone, which names the chapter02-vN tag at fault, or passes when only other tags are."""
+    try:
+        with pipeline.opened_repo(sandbox) as repo:
+            return not repo.status(cloud=True, remote=name, all_tags=True)
+    except Exception:  # noqa: BLE001 - the colleague's clone says what is wrong
+        return False
 
 
 def colleague_clone(sandbox, workspace, folder):

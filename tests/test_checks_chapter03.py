@@ -51,6 +51,12 @@ def test_tagged_version_not_pushed(start, tmp_path):
         assert command in message
         sh(start, command)
     assert judge(start, "03").failed() == {}
+    # A tag of the learner's own whose data is on the backup only: not a chapter02-vN version, not judged by
+    # this check (`dvc status -c --all-tags` reports it, so the check falls back on the colleague's clone).
+    sh(start, "git checkout -q -b side && echo draft > notes.txt && dvc add -q notes.txt"
+              " && git add notes.txt.dvc .gitignore && git commit -qm draft && git tag my-draft"
+              " && dvc push -q -r secours notes.txt.dvc && git checkout -q main && dvc checkout -q")
+    assert judge(start, "03").failed() == {}
 
 
 def backup(project, folder, name="secours"):
