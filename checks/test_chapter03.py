@@ -32,7 +32,8 @@ def test_default_remote(remote):
     """Judged by the `remote` fixture, which raises the failure."""
 
 
-def committed_config(sandbox):
+@pytest.fixture(scope="session")
+def committed(sandbox):
     """.dvc/config as last committed, what a colleague's clone gets: (as DVC reads it, as written).
 
     Later changes, such as another remote added since, do not matter here. A committed config that
@@ -51,18 +52,18 @@ def committed_config(sandbox):
             return {"core": {}, "remote": {}}, {}
 
 
-def test_remote_committed(sandbox, remote):
+def test_remote_committed(committed, remote):
     name, _ = remote
-    shared, _ = committed_config(sandbox)
+    shared, _ = committed
     if shared["core"].get("remote") != name or name not in shared["remote"]:
         raise CheckFailed("remote_not_committed", name=name)
 
 
-def test_remote_found_from_any_clone(sandbox, remote):
+def test_remote_found_from_any_clone(committed, remote):
     """A local remote committed as a relative path is resolved from each clone's own place: a clone made
     elsewhere (a colleague's, or the temporary one of `dvc get` and `dvc artifacts get`) misses it."""
     name, _ = remote
-    _, written = committed_config(sandbox)
+    _, written = committed
     url = written.get(f'remote "{name}"', {}).get("url", "")
     if url and "://" not in url and not os.path.isabs(os.path.expanduser(url)):
         raise CheckFailed("remote_path_relative", name=name, url=url)

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from kit import KIT_ROOT, chapters
-from kit.colleague import ChangeImpossible, change_epochs
+from kit.colleague import ChangeImpossible, change_epochs, publish_experiment
+from kit.shell import sh
 
 SOLUTIONS = KIT_ROOT / "solutions"
 
@@ -96,14 +97,10 @@ def test_what_she_cannot_change_is_said(project, pipeline, reason):
         change(project)
 
 
-
 def test_her_outputs_reach_the_remote_the_learner_uses(tmp_path):
     """A copy of a project (what tests and grading judge) keeps the committed remote of the original and
     uses its own through .dvc/config.local: her clone of origin gets the committed one only, so she must be
     given the learner's, or her outputs go to the original's remote and the learner never gets them."""
-    from kit.colleague import publish_experiment
-    from tests.conftest import sh
-
     ws, own, original = tmp_path / "ws", tmp_path / "ws-remote", tmp_path / "original-remote"
     ws.mkdir()
     (ws / "params.yaml").write_text("train:\n  epochs: 20\n", encoding="utf-8")
